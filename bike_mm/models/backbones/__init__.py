@@ -1,0 +1,3 @@
+from .open_clip_backbone import OpenCLIP
+
+__all__ = ['OpenCLIP']

@@ -1,0 +1,3 @@
+from .temporal_transformer import TemporalTransformer
+
+__all__ = ['TemporalTransformer']

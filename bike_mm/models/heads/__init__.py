@@ -1,0 +1,3 @@
+from .vcs_head import VCSHead
+
+__all__ = ['VCSHead']

@@ -1,0 +1,3 @@
+from .dist_infonce_loss import DistInfoNCELoss
+
+__all__ = ['DistInfoNCELoss']

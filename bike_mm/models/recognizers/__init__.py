@@ -1,0 +1,3 @@
+from .bike_recognizer import BIKERecognizer
+
+__all__ = ['BIKERecognizer']
