@@ -1,3 +1,4 @@
+from .cross_frame_open_clip import CrossFrameOpenCLIP
 from .open_clip_backbone import OpenCLIP
 
-__all__ = ['OpenCLIP']
+__all__ = ['CrossFrameOpenCLIP', 'OpenCLIP']

@@ -1,3 +1,6 @@
+from .attributes_head import AttributesHead
+from .text4vis_head import Text4VisHead
 from .vcs_head import VCSHead
+from .xclip_head import XCLIPHead
 
-__all__ = ['VCSHead']
+__all__ = ['AttributesHead', 'Text4VisHead', 'VCSHead', 'XCLIPHead']

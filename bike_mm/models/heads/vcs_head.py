@@ -21,6 +21,24 @@ def labels_of(data_samples: SampleList) -> torch.Tensor:
     return torch.stack(labels)
 
 
+def sample_positive_classes(labels: torch.Tensor) -> torch.Tensor:
+    """One class drawn uniformly from each sample's positives: the category
+    a multi-label sample is contrasted with in a training batch.
+
+    Args:
+        labels (Tensor): ``[N, K]`` multi-hot labels.
+
+    Returns:
+        Tensor: ``[N]`` class indices.
+    """
+    empty = (labels <= 0).all(1)
+    if empty.any():
+        raise ValueError('multi-label sample(s) '
+                         f'{empty.nonzero().flatten().tolist()} of the batch '
+                         'have no positive class')
+    return torch.multinomial((labels > 0).float(), 1).squeeze(1)
+
+
 @MODELS.register_module()
 class VCSHead(BaseHead):
     """Scores videos against categories with category-dependent temporal
@@ -154,9 +172,13 @@ class VCSHead(BaseHead):
         """
         return logit_scale * self.score(self.temporal(frames), categories)
 
-    def loss(self, frames: torch.Tensor, categories: TextEmbeddings,
+    def loss(self,
+             frames: torch.Tensor,
+             categories: TextEmbeddings,
              data_samples: SampleList,
-             logit_scale: torch.Tensor) -> Dict[str, torch.Tensor]:
+             logit_scale: torch.Tensor,
+             category_labels: Optional[torch.Tensor] = None
+             ) -> Dict[str, torch.Tensor]:
         """Contrastive loss of a batch (Eq. 7).
 
         Args:
@@ -165,13 +187,17 @@ class VCSHead(BaseHead):
                 samples (``C[y_i]``).
             data_samples (list[ActionDataSample]): The N samples.
             logit_scale (Tensor): Inverse temperature.
+            category_labels (Tensor, optional): ``[N, K]`` one-hot classes
+                of ``categories`` when the samples are multi-label (positives
+                are then the videos whose labels contain the class).
+                Defaults to the samples' labels.
 
         Returns:
             dict[str, Tensor]: ``loss_cls``.
         """
         loss = self.loss_cls(self.temporal(frames), categories,
                              labels_of(data_samples).to(frames.device),
-                             self.score, logit_scale)
+                             self.score, logit_scale, category_labels)
         return dict(loss_cls=loss)
 
     def predict(self, frames: torch.Tensor, categories: TextEmbeddings,

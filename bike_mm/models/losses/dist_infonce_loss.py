@@ -13,12 +13,15 @@ ScoreFn = Callable[[Features, Features], torch.Tensor]
 
 
 def _gather(feats: Features) -> Features:
+    """Gather a tensor, or each field of a tuple / NamedTuple of tensors."""
     if isinstance(feats, torch.Tensor):
         return gather_batch(feats)
     gathered = [gather_batch(f) for f in feats]
     if all(g is f for g, f in zip(gathered, feats)):
         return feats
-    return type(feats)(*gathered)
+    if hasattr(feats, '_fields'):  # NamedTuple, e.g. TextEmbeddings
+        return type(feats)(*gathered)
+    return type(feats)(gathered)
 
 
 def positive_mask(labels_a: torch.Tensor,
@@ -38,8 +41,10 @@ def multi_positive_nce(logits: torch.Tensor,
         logits (Tensor): ``[N, NM]`` scaled similarities.
         positives (Tensor): ``[N, NM]`` bool, at least one per row.
     """
-    log_prob = F.log_softmax(logits.float(), dim=1)
-    pos = positives.float()
+    # at least float32: half-precision logits (AMP) lose the softmax tail
+    dtype = torch.promote_types(logits.dtype, torch.float32)
+    log_prob = F.log_softmax(logits.to(dtype), dim=1)
+    pos = positives.to(dtype)
     return -((log_prob * pos).sum(1) / pos.sum(1)).sum()
 
 

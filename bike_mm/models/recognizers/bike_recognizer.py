@@ -2,12 +2,13 @@
 from typing import List, Optional, Sequence, Tuple, Union
 
 import torch
+import torch.nn.functional as F
 from mmaction.models.recognizers import BaseRecognizer
 from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...datasets.label_files import load_class_names
-from ..heads.vcs_head import labels_of
+from ..heads.vcs_head import labels_of, sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings
 
 
@@ -25,14 +26,37 @@ class BIKERecognizer(BaseRecognizer):
     embeddings are computed once and cached; the cache is dropped when
     weights are loaded or the classes change.
 
+    With an ``attributes_head`` the recognizer also has BIKE's attributes
+    branch (paper Sec. 2.2): each sample's attribute sentence (tokens from
+    :class:`LoadAttributeSentence` in the data sample) is scored against the
+    same category embeddings. Training sums the losses of the trained
+    branches (Eq. 9); testing fuses the two branches' scores (Eq. 4). The
+    paper's two-stage schedule is stage 1 without ``attributes_head``, then
+    stage 2 with ``load_from`` the stage-1 checkpoint and
+    ``frozen_branches=('video', )``.
+
     Args:
-        backbone (dict): An :class:`OpenCLIP` config.
-        cls_head (dict): A head config, e.g. :class:`VCSHead`.
+        backbone (dict): An :class:`OpenCLIP` config (or a subclass, e.g.
+            :class:`CrossFrameOpenCLIP`).
+        cls_head (dict): A head config, e.g. :class:`VCSHead` (contrastive:
+            its loss gets the category of each sample) or a classifier head
+            such as :class:`Text4VisHead` or :class:`XCLIPHead`, which
+            declares ``needs_all_categories`` and gets all K categories.
         class_names (str | list[str]): Label file (one name per line) or the
             names. Their number must equal ``cls_head.num_classes``.
         num_frames (int): Frames per view T. Defaults to 8.
         prompt_template (str): Category prompt. Defaults to
             ``'This is a video about {}'`` (paper Sec. 3.3).
+        attributes_head (dict, optional): An :class:`AttributesHead` config.
+            Defaults to None (video branch only).
+        branches (Sequence[str], optional): The branches that run, a subset
+            of ``('video', 'attributes')``. Defaults to every branch the
+            model has.
+        frozen_branches (Sequence[str]): Branches that are not trained: their
+            parameters get no gradients, their modules stay in eval mode and
+            their loss is not computed. The video branch is the backbone
+            (image and category encoders) and ``cls_head``; the attributes
+            branch is ``attributes_head``. Defaults to ``()``.
         data_preprocessor (dict, optional): Defaults to
             ``ActionDataPreprocessor``.
         train_cfg (dict, optional): Unused, kept for mmaction compatibility.
@@ -45,6 +69,9 @@ class BIKERecognizer(BaseRecognizer):
                  class_names: Union[str, Sequence[str]],
                  num_frames: int = 8,
                  prompt_template: str = 'This is a video about {}',
+                 attributes_head: OptConfigType = None,
+                 branches: Optional[Sequence[str]] = None,
+                 frozen_branches: Sequence[str] = (),
                  data_preprocessor: OptConfigType = None,
                  train_cfg: OptConfigType = None,
                  test_cfg: OptConfigType = None) -> None:
@@ -59,7 +86,35 @@ class BIKERecognizer(BaseRecognizer):
         self._category_cache: Optional[TextEmbeddings] = None
         self.register_load_state_dict_pre_hook(
             lambda *args, **kwargs: self._drop_category_cache())
+        self.attributes_head = None if attributes_head is None else \
+            MODELS.build(attributes_head)
+        self._set_branches(branches, frozen_branches)
         self.set_classes(class_names, self.cls_head.num_classes)
+
+    def _branch_modules(self, branch: str) -> List[torch.nn.Module]:
+        if branch == 'video':
+            return [self.backbone, self.cls_head]
+        return [self.attributes_head]
+
+    def _set_branches(self, branches: Optional[Sequence[str]],
+                      frozen_branches: Sequence[str]) -> None:
+        available = ('video', ) if self.attributes_head is None else \
+            ('video', 'attributes')
+        self.branches = tuple(available if branches is None else branches)
+        self.frozen_branches = tuple(frozen_branches)
+        for name, names in (('branches', self.branches),
+                            ('frozen_branches', self.frozen_branches)):
+            unknown = set(names) - set(available)
+            if unknown:
+                raise ValueError(
+                    f'BIKERecognizer: {name}={names} names {sorted(unknown)}'
+                    f', but this model has only the branches {available} '
+                    '(the attributes branch needs attributes_head)')
+        if not self.branches:
+            raise ValueError('BIKERecognizer: branches is empty')
+        for branch in self.frozen_branches:
+            for module in self._branch_modules(branch):
+                module.requires_grad_(False)
 
     def set_classes(self,
                     class_names: Union[str, Sequence[str]],
@@ -82,6 +137,8 @@ class BIKERecognizer(BaseRecognizer):
                                  f'but num_classes is {num_classes}')
         self.class_names: List[str] = names
         self.cls_head.num_classes = len(names)
+        if self.attributes_head is not None:
+            self.attributes_head.num_classes = len(names)
         # plain attributes, not buffers: identical on every rank, so they need
         # no syncing, and they stay out of checkpoints
         self.class_tokens, self.class_word_mask = self.backbone.tokenize(
@@ -141,7 +198,24 @@ class BIKERecognizer(BaseRecognizer):
         super().train(mode)
         if mode and self._text_trainable:
             self._drop_category_cache()
+        for branch in self.frozen_branches:
+            for module in self._branch_modules(branch):
+                module.eval()
         return self
+
+    def encode_attributes(self, data_samples: SampleList) -> torch.Tensor:
+        """Attribute embeddings ``[B, D]`` of the samples' attribute
+        sentences (``attribute_tokens``, added by
+        :class:`LoadAttributeSentence`)."""
+        if 'attribute_tokens' not in data_samples[0]:
+            raise KeyError(
+                'BIKERecognizer: the attributes branch needs '
+                '"attribute_tokens" in the data samples: add '
+                'LoadAttributeSentence to the pipeline and "attribute_tokens" '
+                'to the meta_keys of PackActionInputs')
+        tokens = torch.stack([s.attribute_tokens for s in data_samples])
+        return self.attributes_head.encode(
+            tokens.to(self.backbone.logit_scale.device), self.backbone)
 
     def extract_feat(self,
                      inputs: torch.Tensor,
@@ -177,21 +251,63 @@ class BIKERecognizer(BaseRecognizer):
 
         Args:
             inputs (Tensor): ``[B, T, C, H, W]``.
-            data_samples (list[ActionDataSample]): With ``gt_labels``.
+            data_samples (list[ActionDataSample]): With ``gt_labels``:
+                class indices, or multi-hot vectors (multi-label data).
         """
-        frames, _ = self.extract_feat(inputs)
-        labels = labels_of(data_samples).to(frames.device)
-        return self.cls_head.loss(frames, self.batch_categories(labels),
-                                  data_samples, self.backbone.logit_scale)
+        trained = [b for b in self.branches if b not in self.frozen_branches]
+        if not trained:
+            raise RuntimeError('BIKERecognizer: every branch is frozen '
+                               f'(frozen_branches={self.frozen_branches}); '
+                               'there is nothing to train')
+        logit_scale = self.backbone.logit_scale
+        labels = labels_of(data_samples).to(logit_scale.device)
+        if getattr(self.cls_head, 'needs_all_categories', False):
+            # a classifier head (Text4Vis, X-CLIP) scores all K classes and
+            # reads hard, soft (mixup) or multi-hot labels itself
+            categories = self.all_categories()
+            multi_label = dict()
+        elif labels.dim() == 1:
+            categories = self.batch_categories(labels)
+            multi_label = dict()
+        else:
+            # multi-label: each sample brings one of its classes as its
+            # category ([N, K] one-hot, the same shape on every rank for the
+            # all-gather)
+            classes = sample_positive_classes(labels)
+            categories = self.batch_categories(classes)
+            multi_label = dict(
+                category_labels=F.one_hot(classes, labels.shape[1]))
+        losses = dict()
+        if 'video' in trained:
+            frames, _ = self.extract_feat(inputs)
+            losses.update(
+                self.cls_head.loss(frames, categories, data_samples,
+                                   logit_scale, **multi_label))
+        if 'attributes' in trained:  # L = L_V + L_A (Eq. 9)
+            losses.update(
+                self.attributes_head.loss(
+                    self.encode_attributes(data_samples), categories,
+                    data_samples, logit_scale, **multi_label))
+        return losses
 
     def predict(self, inputs: torch.Tensor, data_samples: SampleList,
                 **kwargs) -> SampleList:
-        """Scores of all K classes, views averaged, in ``pred_scores``.
+        """Scores of all K classes, views averaged, in ``pred_scores``; with
+        both branches the fused scores, plus each branch's own (see
+        :meth:`AttributesHead.predict`).
 
         Args:
             inputs (Tensor): ``[B, V*T, C, H, W]``.
             data_samples (list[ActionDataSample]): The B samples.
         """
-        frames, _ = self.extract_feat(inputs)
-        return self.cls_head.predict(frames, self.all_categories(),
-                                     data_samples, self.backbone.logit_scale)
+        categories = self.all_categories()
+        logit_scale = self.backbone.logit_scale
+        if 'video' in self.branches:
+            frames, _ = self.extract_feat(inputs)
+            data_samples = self.cls_head.predict(frames, categories,
+                                                 data_samples, logit_scale)
+        if 'attributes' in self.branches:  # fused with S_V by Eq. 4
+            data_samples = self.attributes_head.predict(
+                self.encode_attributes(data_samples), categories,
+                data_samples, logit_scale, fuse='video' in self.branches)
+        return data_samples

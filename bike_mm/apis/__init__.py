@@ -1,0 +1,7 @@
+from .inference import (InferenceResult, inference_recognizer,
+                        init_recognizer, pipeline_with_views)
+
+__all__ = [
+    'InferenceResult', 'inference_recognizer', 'init_recognizer',
+    'pipeline_with_views'
+]

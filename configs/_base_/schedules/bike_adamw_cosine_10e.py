@@ -1,0 +1,15 @@
+# Few-shot recipe on HMDB-51, UCF-101 and ActivityNet (supplement A.1): Table
+# A.1 with 10 epochs (of full-dataset length, see FewShotDataset).
+_base_ = ['./bike_adamw_cosine_30e.py']
+
+max_epochs = 10
+warmup_epochs = 5
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = [
+    dict(
+        type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
+        end=warmup_epochs, convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR', eta_min=0, by_epoch=True,
+        begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+]

@@ -1,0 +1,133 @@
+"""BIKERecognizer: the three modes, multi-view averaging, category cache."""
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.structures import LabelData
+
+from conftest import tiny_bike_model
+
+
+def samples(labels):
+    out = []
+    for label in labels:
+        sample = ActionDataSample()
+        sample.gt_labels = LabelData(item=torch.tensor([label]))
+        out.append(sample)
+    return out
+
+
+@pytest.fixture
+def model():
+    torch.manual_seed(0)
+    return MODELS.build(tiny_bike_model(temporal_layers=1))
+
+
+def test_loss_mode(model):
+    model.train()
+    inputs = torch.randn(3, 4, 3, 64, 64)
+    losses = model(inputs, samples([0, 2, 0]), mode='loss')
+    assert set(losses) == {'loss_cls'}
+    assert torch.isfinite(losses['loss_cls'])
+    losses['loss_cls'].backward()
+    assert model.backbone.clip.visual.conv1.weight.grad.abs().sum() > 0
+    assert model.cls_head.temporal.frame_position_embeddings.weight.grad \
+        .abs().sum() > 0
+    # the frozen category encoder gets no gradient
+    assert model.backbone.clip.token_embedding.weight.grad is None
+
+
+def test_predict_mode_fills_pred_scores(model):
+    model.eval()
+    data = samples([1, 3])
+    with torch.no_grad():
+        out = model(torch.randn(2, 4, 3, 64, 64), data, mode='predict')
+    for sample in out:
+        scores = sample.pred_scores.item
+        assert scores.shape == (4,)
+        assert scores.sum().item() == pytest.approx(1.0, abs=1e-5)
+
+
+def test_tensor_mode(model):
+    model.eval()
+    with torch.no_grad():
+        frames = model(torch.randn(2, 8, 3, 64, 64), mode='tensor')
+        logits = model(torch.randn(2, 8, 3, 64, 64), mode='tensor',
+                       stage='head')
+    assert frames.shape == (4, 4, 64)  # 2 samples x 2 views of 4 frames
+    assert logits.shape == (4, 4)
+
+
+@pytest.mark.parametrize('average', ['prob', 'score'])
+def test_multi_view_scores_are_averaged_per_sample(average):
+    torch.manual_seed(0)
+    model = MODELS.build(
+        tiny_bike_model(temporal_layers=1, average_clips=average)).eval()
+    views = torch.randn(2, 3, 4, 3, 64, 64)  # B=2 samples, V=3 views of T=4
+    with torch.no_grad():
+        out = model(views.flatten(1, 2), samples([0, 1]), mode='predict')
+        per_view = [
+            model(views[:, v], mode='tensor', stage='head') for v in range(3)
+        ]
+    per_view = torch.stack(per_view, 1)  # [B, V, K]
+    if average == 'prob':
+        per_view = per_view.softmax(-1)
+    expected = per_view.mean(1)
+    for b in range(2):
+        torch.testing.assert_close(out[b].pred_scores.item, expected[b],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_frozen_categories_are_encoded_once(model, monkeypatch):
+    calls = []
+    encode_text = model.backbone.encode_text
+    monkeypatch.setattr(model.backbone, 'encode_text',
+                        lambda tokens: calls.append(1) or encode_text(tokens))
+    model.train()
+    for _ in range(3):
+        model(torch.randn(2, 4, 3, 64, 64), samples([0, 1]), mode='loss')
+    model.eval()
+    with torch.no_grad():
+        model(torch.randn(2, 4, 3, 64, 64), samples([0, 1]), mode='predict')
+    assert len(calls) == 1
+    # loading weights may change the text encoder: the cache is rebuilt
+    model.load_state_dict(model.state_dict())
+    with torch.no_grad():
+        model(torch.randn(1, 4, 3, 64, 64), samples([0]), mode='predict')
+    assert len(calls) == 2
+
+
+def test_trainable_category_encoder_gets_gradients():
+    cfg = tiny_bike_model()
+    cfg['backbone']['freeze_text'] = False
+    model = MODELS.build(cfg).train()
+    loss = model(torch.randn(2, 4, 3, 64, 64), samples([1, 1]),
+                 mode='loss')['loss_cls']
+    loss.backward()
+    assert model.backbone.clip.token_embedding.weight.grad.abs().sum() > 0
+
+
+def test_set_classes_open_vocabulary(model):
+    model.set_classes(['walking', 'running', 'jumping'])
+    model.eval()
+    with torch.no_grad():
+        out = model(torch.randn(1, 4, 3, 64, 64), samples([0]),
+                    mode='predict')
+    assert out[0].pred_scores.item.shape == (3,)
+
+
+def test_label_file_must_match_num_classes(tmp_path):
+    labels = tmp_path / 'labels.txt'
+    labels.write_text('a\nb\nc\n')
+    cfg = tiny_bike_model(num_classes=4)
+    cfg['class_names'] = str(labels)
+    with pytest.raises(ValueError, match='labels.txt has 3 classes'):
+        MODELS.build(cfg)
+    labels.write_text('')
+    with pytest.raises(ValueError, match='empty'):
+        MODELS.build(cfg)
+
+
+def test_frames_must_be_a_multiple_of_num_frames(model):
+    with pytest.raises(ValueError, match='not a multiple of num_frames=4'):
+        model(torch.randn(1, 6, 3, 64, 64), mode='tensor')

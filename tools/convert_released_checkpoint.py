@@ -1,0 +1,265 @@
+"""Convert a checkpoint of the released BIKE code into a bike_mm checkpoint.
+
+    python tools/convert_released_checkpoint.py SRC DST [--config CONFIG]
+
+The released code (github.com/whwu95/BIKE) saves
+``{'epoch', 'model_state_dict', 'fusion_model_state_dict',
+'optimizer_state_dict'}``: the CLIP model in OpenAI's parameter names (the
+names open_clip uses too), possibly prefixed by ``module.`` (DDP), and the
+``video_header`` (frame position embeddings and the temporal transformer).
+They become ``backbone.clip.*`` and ``cls_head.temporal.*`` of the
+:class:`BIKERecognizer` built from ``CONFIG``.
+
+The conversion is exact or fails: every source tensor must land on a
+parameter of the model and every parameter must be filled, with equal
+shapes; otherwise the error lists the offending keys. The optimizer state and
+the epoch are training state and are not converted (the epoch goes to
+``meta``). Without ``--config`` the Kinetics-400 8-frame config of the
+checkpoint's CLIP architecture in ``configs/bike/released/`` is used. The
+output loads with ``mmengine.runner.load_checkpoint`` (and so
+``tools/test.py`` and ``bike_mm.apis.init_recognizer``).
+"""
+import argparse
+import os.path as osp
+from collections import OrderedDict
+from typing import Dict, List, NamedTuple, Optional
+
+import torch
+from mmengine.config import Config
+from mmengine.registry import init_default_scope
+
+import bike_mm  # noqa: F401  (registers the components)
+from mmaction.registry import MODELS
+
+RELEASED_CONFIGS = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'bike',
+    'released', 'bike_{}_released_8x1x1_kinetics400-rgb.py')
+# (vision width, patch size, input size) of the released CLIP backbones
+RELEASED_ARCHS = {
+    (768, 32, 224): 'vit-b-p32',
+    (768, 16, 224): 'vit-b-p16',
+    (1024, 14, 224): 'vit-l-p14',
+    (1024, 14, 336): 'vit-l-p14-336px',
+}
+
+# OpenAI CLIP checkpoints may store these hyper-parameters next to the
+# weights; open_clip derives them from the architecture.
+NON_WEIGHT_KEYS = ('input_resolution', 'context_length', 'vocab_size')
+# Training state of the released checkpoints, not part of the model.
+TRAINING_STATE_KEYS = ('epoch', 'optimizer_state_dict')
+
+
+class Section(NamedTuple):
+    """Where a section of the released checkpoint goes in the model.
+
+    Attributes:
+        name (str): Key of the section in the released checkpoint.
+        target_prefix (str): Prefix of its parameters in the bike_mm model.
+    """
+    name: str
+    target_prefix: str
+
+
+# The released BIKE video branch: CLIP and the video_header.
+BIKE_VIDEO_SECTIONS = (
+    Section('model_state_dict', 'backbone.clip.'),
+    Section('fusion_model_state_dict', 'cls_head.temporal.'),
+)
+
+
+class ConversionError(ValueError):
+    """The checkpoint does not match the model of the config."""
+
+
+def released_sections(model: torch.nn.Module) -> tuple:
+    """The section layout of the released checkpoints for this model."""
+    head = type(model.cls_head).__name__
+    if head == 'VCSHead':
+        return BIKE_VIDEO_SECTIONS
+    raise ConversionError(
+        f'No released checkpoint layout is known for a {head} head; '
+        'supported: VCSHead (BIKE video branch)')
+
+
+def strip_prefix(state: Dict[str, object], prefix: str = 'module.') -> dict:
+    """Remove the DDP prefix from every key that has it."""
+    return OrderedDict((k[len(prefix):] if k.startswith(prefix) else k, v)
+                       for k, v in state.items())
+
+
+def default_config(released: dict) -> str:
+    """The Kinetics-400 8-frame config of the checkpoint's CLIP."""
+    clip = strip_prefix(released.get('model_state_dict', {}))
+    try:
+        width, _, patch, _ = clip['visual.conv1.weight'].shape
+        grid = round((clip['visual.positional_embedding'].shape[0] - 1)**0.5)
+    except KeyError:
+        raise ConversionError('Cannot tell the CLIP architecture of the '
+                              'checkpoint; pass --config') from None
+    arch = RELEASED_ARCHS.get((width, patch, patch * grid))
+    if arch is None:
+        raise ConversionError(
+            f'No released config for a ViT of width {width}, patch {patch} '
+            f'and input {patch * grid}; pass --config')
+    return RELEASED_CONFIGS.format(arch)
+
+
+def build_model(config: str, cfg_options: Optional[dict] = None):
+    """The model of a config with random weights (nothing downloaded)."""
+    cfg = Config.fromfile(config)
+    if cfg_options:
+        cfg.merge_from_dict(cfg_options)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    cfg.model.backbone.pretrained = None  # every weight comes from SRC
+    return MODELS.build(cfg.model)
+
+
+def check_temporal_heads(model: torch.nn.Module, clip_state: dict) -> None:
+    """The released temporal transformer has ``text width // 64`` heads, a
+    number the weight shapes do not reveal; the config must agree."""
+    temporal = getattr(model.cls_head, 'temporal', None)
+    blocks = getattr(getattr(temporal, 'transformer', None), 'resblocks', [])
+    if not len(blocks) or 'ln_final.weight' not in clip_state:
+        return
+    released = clip_state['ln_final.weight'].shape[0] // 64
+    ours = blocks[0].attn.num_heads
+    if ours != released:
+        raise ConversionError(
+            f'The released temporal transformer has {released} attention '
+            f'heads (text width // 64) but the config builds {ours}; set '
+            f'model.cls_head.temporal_heads={released}')
+
+
+def _format_keys(keys: List[str], limit: int = 20) -> str:
+    shown = ', '.join(keys[:limit])
+    more = f' ... and {len(keys) - limit} more' if len(keys) > limit else ''
+    return f'[{shown}{more}]'
+
+
+def convert_state_dict(released: dict, model: torch.nn.Module) -> tuple:
+    """Map a released checkpoint onto the state dict of ``model``.
+
+    Args:
+        released (dict): The loaded released checkpoint.
+        model (nn.Module): The target model.
+
+    Returns:
+        tuple[OrderedDict, list[str]]: The model's state dict filled from
+        ``released`` (in the model's dtypes), and the dropped non-weight keys.
+
+    Raises:
+        ConversionError: Listing missing sections, unknown top-level entries,
+            source keys the model does not have, model keys left unfilled,
+            shape mismatches and non-tensor values.
+    """
+    sections = released_sections(model)
+    if not isinstance(released, dict):
+        raise ConversionError(
+            f'A released checkpoint is a dict, got {type(released).__name__}')
+    names = [s.name for s in sections]
+    missing_sections = [n for n in names if n not in released]
+    unknown = [k for k in released
+               if k not in names and k not in TRAINING_STATE_KEYS]
+    if missing_sections or unknown:
+        raise ConversionError(
+            f'Released checkpoint sections: expected {names} (and optionally '
+            f'{list(TRAINING_STATE_KEYS)}); missing {missing_sections}, '
+            f'unknown {unknown}')
+
+    target = model.state_dict()
+    converted, placed = OrderedDict(), set()
+    dropped, unexpected, mismatched, not_tensor = [], [], [], []
+    for section in sections:
+        state = strip_prefix(released[section.name])
+        if section.name == 'model_state_dict':
+            check_temporal_heads(model, state)
+        for key, value in state.items():
+            source = f'{section.name}.{key}'
+            if key in NON_WEIGHT_KEYS or key.endswith('attn_mask'):
+                dropped.append(source)  # rebuilt by open_clip
+                continue
+            name = section.target_prefix + key
+            if name not in target:
+                unexpected.append(f'{source} -> {name}')
+                continue
+            placed.add(name)
+            if not torch.is_tensor(value):
+                not_tensor.append(f'{source} ({type(value).__name__})')
+            elif value.shape != target[name].shape:
+                mismatched.append(f'{source}: {tuple(value.shape)} vs '
+                                  f'{name}: {tuple(target[name].shape)}')
+            else:
+                converted[name] = value.to(target[name].dtype)
+    unfilled = [k for k in target if k not in placed]
+    problems = [
+        (f'{len(unexpected)} source tensors have no place in the model',
+         unexpected),
+        (f'{len(unfilled)} model tensors are not in the checkpoint', unfilled),
+        (f'{len(mismatched)} shape mismatches', mismatched),
+        (f'{len(not_tensor)} source values are not tensors', not_tensor),
+    ]
+    message = '; '.join(f'{what}: {_format_keys(keys)}'
+                        for what, keys in problems if keys)
+    if message:
+        raise ConversionError(
+            f'The checkpoint does not match the model of the config: '
+            f'{message}')
+    return OrderedDict((k, converted[k]) for k in target), dropped
+
+
+def convert(src: str,
+            dst: str,
+            config: Optional[str] = None,
+            cfg_options: Optional[dict] = None) -> dict:
+    """Convert the released checkpoint ``src`` for ``config`` into ``dst``.
+
+    Args:
+        src (str): Released checkpoint (``.pt``/``.pth``).
+        dst (str): Output bike_mm checkpoint.
+        config (str, optional): The bike_mm config of the released model.
+            Defaults to the Kinetics-400 8-frame config of its architecture.
+        cfg_options (dict, optional): Config overrides.
+
+    Returns:
+        dict: The ``meta`` written with the weights.
+    """
+    if not osp.isfile(src):
+        raise FileNotFoundError(f'Released checkpoint not found: {src}')
+    released = torch.load(src, map_location='cpu', weights_only=True)
+    if config is None:
+        config = default_config(released)
+    model = build_model(config, cfg_options)
+    try:
+        state_dict, dropped = convert_state_dict(released, model)
+    except ConversionError as err:
+        raise ConversionError(f'{src} with {config}: {err}') from None
+    meta = dict(
+        converted_from=osp.abspath(src),
+        config=config,
+        released_epoch=released.get('epoch'),
+        dropped_keys=dropped)
+    torch.save(dict(state_dict=state_dict, meta=meta), dst)
+    return meta
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        description='Convert a released BIKE checkpoint for bike_mm')
+    parser.add_argument('src', help='released checkpoint')
+    parser.add_argument('dst', help='output bike_mm checkpoint')
+    parser.add_argument(
+        '--config',
+        help='bike_mm config of the model (default: the Kinetics-400 '
+        '8-frame config of the checkpoint\'s CLIP in configs/bike/released)')
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    meta = convert(args.src, args.dst, args.config)
+    print(f'Wrote {args.dst} for {meta["config"]} (released epoch {meta["released_epoch"]}; '
+          f'dropped non-weight keys: {meta["dropped_keys"] or "none"})')
+
+
+if __name__ == '__main__':
+    main()
