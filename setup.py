@@ -17,6 +17,8 @@ setup(
         'mmcv-lite==2.0.1',
         'open_clip_torch==3.3.0',
         'decord==0.6.0',
+        # Text4Vis LDA classifier (tools/text4vis_lda.py)
+        'scikit-learn==1.9.1',
     ],
     extras_require=dict(tests=['pytest']),
 )

@@ -1,14 +1,23 @@
-"""Convert a checkpoint of the released BIKE code into a bike_mm checkpoint.
+"""Convert a checkpoint of the released BIKE or Text4Vis code into a bike_mm
+checkpoint.
 
     python tools/convert_released_checkpoint.py SRC DST [--config CONFIG]
+        [--cfg-options k=v ...]
 
-The released code (github.com/whwu95/BIKE) saves
+The released BIKE code (github.com/whwu95/BIKE) saves
 ``{'epoch', 'model_state_dict', 'fusion_model_state_dict',
 'optimizer_state_dict'}``: the CLIP model in OpenAI's parameter names (the
 names open_clip uses too), possibly prefixed by ``module.`` (DDP), and the
 ``video_header`` (frame position embeddings and the temporal transformer).
 They become ``backbone.clip.*`` and ``cls_head.temporal.*`` of the
-:class:`BIKERecognizer` built from ``CONFIG``.
+:class:`BIKERecognizer` built from ``CONFIG`` (a :class:`VCSHead` config).
+
+The released Text4Vis code (github.com/whwu95/Text4Vis) saves its
+``VideoCLIP`` as ``model_state_dict``: ``visual.*``, ``fusion_model.*`` (the
+same video_header) and ``logit_scale``. Its frozen classifier is the text
+embeddings of the CLIP it was trained from, whose text tower is not in the
+checkpoint: with a :class:`Text4VisHead` config the text tower comes from
+``model.backbone.pretrained`` (e.g. ``'openai'`` or a local file).
 
 The conversion is exact or fails: every source tensor must land on a
 parameter of the model and every parameter must be filled, with equal
@@ -22,10 +31,10 @@ output loads with ``mmengine.runner.load_checkpoint`` (and so
 import argparse
 import os.path as osp
 from collections import OrderedDict
-from typing import Dict, List, NamedTuple, Optional
+from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 import bike_mm  # noqa: F401  (registers the components)
@@ -49,36 +58,53 @@ NON_WEIGHT_KEYS = ('input_resolution', 'context_length', 'vocab_size')
 TRAINING_STATE_KEYS = ('epoch', 'optimizer_state_dict')
 
 
-class Section(NamedTuple):
-    """Where a section of the released checkpoint goes in the model.
+class Rule(NamedTuple):
+    """Where some tensors of the released checkpoint go in the model.
 
     Attributes:
-        name (str): Key of the section in the released checkpoint.
-        target_prefix (str): Prefix of its parameters in the bike_mm model.
+        section (str): Top-level key of the released checkpoint.
+        source_prefix (str): The rule takes the section's keys starting with
+            it (``''``: all keys).
+        target_prefix (str): Replaces ``source_prefix`` in the model's key.
     """
-    name: str
+    section: str
+    source_prefix: str
     target_prefix: str
 
 
-# The released BIKE video branch: CLIP and the video_header.
-BIKE_VIDEO_SECTIONS = (
-    Section('model_state_dict', 'backbone.clip.'),
-    Section('fusion_model_state_dict', 'cls_head.temporal.'),
-)
+class Layout(NamedTuple):
+    """A released checkpoint layout.
+
+    Attributes:
+        rules (tuple[Rule]): Source keys -> model keys, first match wins.
+        pretrained_prefix (str, optional): Model keys under this prefix that
+            the checkpoint lacks come from the config's pretrained CLIP
+            (``model.backbone.pretrained``). Defaults to None.
+    """
+    rules: Tuple[Rule, ...]
+    pretrained_prefix: Optional[str] = None
+
+    @property
+    def sections(self) -> List[str]:
+        return list(dict.fromkeys(rule.section for rule in self.rules))
+
+
+# by the head type of the config's model
+LAYOUTS = {
+    'VCSHead': Layout((
+        Rule('model_state_dict', '', 'backbone.clip.'),
+        Rule('fusion_model_state_dict', '', 'cls_head.temporal.'),
+    )),
+    'Text4VisHead': Layout((
+        Rule('model_state_dict', 'visual.', 'backbone.clip.visual.'),
+        Rule('model_state_dict', 'fusion_model.', 'cls_head.temporal.'),
+        Rule('model_state_dict', 'logit_scale', 'backbone.clip.logit_scale'),
+    ), pretrained_prefix='backbone.clip.'),
+}
 
 
 class ConversionError(ValueError):
     """The checkpoint does not match the model of the config."""
-
-
-def released_sections(model: torch.nn.Module) -> tuple:
-    """The section layout of the released checkpoints for this model."""
-    head = type(model.cls_head).__name__
-    if head == 'VCSHead':
-        return BIKE_VIDEO_SECTIONS
-    raise ConversionError(
-        f'No released checkpoint layout is known for a {head} head; '
-        'supported: VCSHead (BIKE video branch)')
 
 
 def strip_prefix(state: Dict[str, object], prefix: str = 'module.') -> dict:
@@ -104,24 +130,42 @@ def default_config(released: dict) -> str:
     return RELEASED_CONFIGS.format(arch)
 
 
-def build_model(config: str, cfg_options: Optional[dict] = None):
-    """The model of a config with random weights (nothing downloaded)."""
+def build_model(config: str,
+                cfg_options: Optional[dict] = None) -> Tuple[object, Layout]:
+    """The model of a config and the released layout it loads from.
+
+    Only a layout that takes weights from the pretrained CLIP loads
+    ``model.backbone.pretrained``; otherwise every weight comes from the
+    released checkpoint and nothing is loaded or downloaded.
+    """
     cfg = Config.fromfile(config)
     if cfg_options:
         cfg.merge_from_dict(cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
-    cfg.model.backbone.pretrained = None  # every weight comes from SRC
-    return MODELS.build(cfg.model)
+    head = cfg.model.cls_head.type
+    if head not in LAYOUTS:
+        raise ConversionError(
+            f'{config}: no released checkpoint layout is known for a {head} '
+            f'head; supported: {sorted(LAYOUTS)}')
+    layout = LAYOUTS[head]
+    if layout.pretrained_prefix is None:
+        cfg.model.backbone.pretrained = None
+    elif cfg.model.backbone.get('pretrained') is None:
+        raise ConversionError(
+            f'{config}: released {head} checkpoints hold no CLIP text tower; '
+            'set model.backbone.pretrained to the CLIP weights the model was '
+            "trained from (e.g. 'openai' or a local file)")
+    return MODELS.build(cfg.model), layout
 
 
-def check_temporal_heads(model: torch.nn.Module, clip_state: dict) -> None:
+def check_temporal_heads(model: torch.nn.Module) -> None:
     """The released temporal transformer has ``text width // 64`` heads, a
     number the weight shapes do not reveal; the config must agree."""
     temporal = getattr(model.cls_head, 'temporal', None)
     blocks = getattr(getattr(temporal, 'transformer', None), 'resblocks', [])
-    if not len(blocks) or 'ln_final.weight' not in clip_state:
+    if not len(blocks):
         return
-    released = clip_state['ln_final.weight'].shape[0] // 64
+    released = model.backbone.clip.ln_final.weight.shape[0] // 64
     ours = blocks[0].attn.num_heads
     if ours != released:
         raise ConversionError(
@@ -136,51 +180,56 @@ def _format_keys(keys: List[str], limit: int = 20) -> str:
     return f'[{shown}{more}]'
 
 
-def convert_state_dict(released: dict, model: torch.nn.Module) -> tuple:
+def convert_state_dict(released: dict, model: torch.nn.Module,
+                       layout: Layout) -> Tuple[OrderedDict, dict]:
     """Map a released checkpoint onto the state dict of ``model``.
 
     Args:
         released (dict): The loaded released checkpoint.
         model (nn.Module): The target model.
+        layout (Layout): The checkpoint's layout.
 
     Returns:
-        tuple[OrderedDict, list[str]]: The model's state dict filled from
-        ``released`` (in the model's dtypes), and the dropped non-weight keys.
+        tuple[OrderedDict, dict]: The model's state dict filled from
+        ``released`` (in the model's dtypes), and what was not converted:
+        ``dropped_keys`` (non-weight source keys) and ``from_pretrained``
+        (model keys kept from the pretrained CLIP).
 
     Raises:
         ConversionError: Listing missing sections, unknown top-level entries,
             source keys the model does not have, model keys left unfilled,
             shape mismatches and non-tensor values.
     """
-    sections = released_sections(model)
     if not isinstance(released, dict):
         raise ConversionError(
             f'A released checkpoint is a dict, got {type(released).__name__}')
-    names = [s.name for s in sections]
-    missing_sections = [n for n in names if n not in released]
+    sections = layout.sections
+    missing_sections = [n for n in sections if n not in released]
     unknown = [k for k in released
-               if k not in names and k not in TRAINING_STATE_KEYS]
+               if k not in sections and k not in TRAINING_STATE_KEYS]
     if missing_sections or unknown:
         raise ConversionError(
-            f'Released checkpoint sections: expected {names} (and optionally '
-            f'{list(TRAINING_STATE_KEYS)}); missing {missing_sections}, '
-            f'unknown {unknown}')
+            f'Released checkpoint sections: expected {sections} (and '
+            f'optionally {list(TRAINING_STATE_KEYS)}); missing '
+            f'{missing_sections}, unknown {unknown}')
+    check_temporal_heads(model)
 
     target = model.state_dict()
     converted, placed = OrderedDict(), set()
     dropped, unexpected, mismatched, not_tensor = [], [], [], []
     for section in sections:
-        state = strip_prefix(released[section.name])
-        if section.name == 'model_state_dict':
-            check_temporal_heads(model, state)
-        for key, value in state.items():
-            source = f'{section.name}.{key}'
+        rules = [r for r in layout.rules if r.section == section]
+        for key, value in strip_prefix(released[section]).items():
+            source = f'{section}.{key}'
             if key in NON_WEIGHT_KEYS or key.endswith('attn_mask'):
                 dropped.append(source)  # rebuilt by open_clip
                 continue
-            name = section.target_prefix + key
+            rule = next((r for r in rules if key.startswith(r.source_prefix)),
+                        None)
+            name = None if rule is None else \
+                rule.target_prefix + key[len(rule.source_prefix):]
             if name not in target:
-                unexpected.append(f'{source} -> {name}')
+                unexpected.append(f'{source} -> {name or "(no rule)"}')
                 continue
             placed.add(name)
             if not torch.is_tensor(value):
@@ -190,7 +239,14 @@ def convert_state_dict(released: dict, model: torch.nn.Module) -> tuple:
                                   f'{name}: {tuple(target[name].shape)}')
             else:
                 converted[name] = value.to(target[name].dtype)
-    unfilled = [k for k in target if k not in placed]
+    from_pretrained = [
+        k for k in target if k not in placed and layout.pretrained_prefix
+        and k.startswith(layout.pretrained_prefix)
+    ]
+    for key in from_pretrained:
+        converted[key] = target[key]
+    unfilled = [k for k in target if k not in placed and
+                k not in from_pretrained]
     problems = [
         (f'{len(unexpected)} source tensors have no place in the model',
          unexpected),
@@ -204,7 +260,9 @@ def convert_state_dict(released: dict, model: torch.nn.Module) -> tuple:
         raise ConversionError(
             f'The checkpoint does not match the model of the config: '
             f'{message}')
-    return OrderedDict((k, converted[k]) for k in target), dropped
+    state_dict = OrderedDict((k, converted[k]) for k in target)
+    return state_dict, dict(
+        dropped_keys=dropped, from_pretrained=from_pretrained)
 
 
 def convert(src: str,
@@ -217,7 +275,8 @@ def convert(src: str,
         src (str): Released checkpoint (``.pt``/``.pth``).
         dst (str): Output bike_mm checkpoint.
         config (str, optional): The bike_mm config of the released model.
-            Defaults to the Kinetics-400 8-frame config of its architecture.
+            Defaults to the Kinetics-400 8-frame BIKE config of its
+            architecture.
         cfg_options (dict, optional): Config overrides.
 
     Returns:
@@ -228,16 +287,16 @@ def convert(src: str,
     released = torch.load(src, map_location='cpu', weights_only=True)
     if config is None:
         config = default_config(released)
-    model = build_model(config, cfg_options)
+    model, layout = build_model(config, cfg_options)
     try:
-        state_dict, dropped = convert_state_dict(released, model)
+        state_dict, kept = convert_state_dict(released, model, layout)
     except ConversionError as err:
         raise ConversionError(f'{src} with {config}: {err}') from None
     meta = dict(
         converted_from=osp.abspath(src),
         config=config,
         released_epoch=released.get('epoch'),
-        dropped_keys=dropped)
+        **kept)
     torch.save(dict(state_dict=state_dict, meta=meta), dst)
     return meta
 
@@ -251,14 +310,21 @@ def parse_args() -> argparse.Namespace:
         '--config',
         help='bike_mm config of the model (default: the Kinetics-400 '
         '8-frame config of the checkpoint\'s CLIP in configs/bike/released)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config entries')
     return parser.parse_args()
 
 
 def main() -> None:
     args = parse_args()
-    meta = convert(args.src, args.dst, args.config)
-    print(f'Wrote {args.dst} for {meta["config"]} (released epoch {meta["released_epoch"]}; '
-          f'dropped non-weight keys: {meta["dropped_keys"] or "none"})')
+    meta = convert(args.src, args.dst, args.config, args.cfg_options)
+    print(f'Wrote {args.dst} for {meta["config"]} (released epoch '
+          f'{meta["released_epoch"]}; dropped non-weight keys: '
+          f'{meta["dropped_keys"] or "none"}; '
+          f'{len(meta["from_pretrained"])} tensors from the pretrained CLIP)')
 
 
 if __name__ == '__main__':

@@ -7,7 +7,8 @@
 ``--labels`` replaces the config's classes by the names in FILE (one per
 line, or the released ``id,name`` csv): open-vocabulary recognition with
 the same weights. ``--saliency`` writes the sampled frames of the first view
-with the Video Concept Spotting saliency of the top class (paper Fig. 3).
+with the Video Concept Spotting saliency of the top class (paper Fig. 3),
+and the attribute sentence for models with an attributes branch.
 """
 import argparse
 
@@ -50,15 +51,20 @@ def main() -> None:
     result = inference_recognizer(
         model, args.video, args.views, args.topk,
         with_saliency=args.saliency is not None)
+    if result.attribute_sentence is not None:
+        print(f'Attribute sentence: {result.attribute_sentence}')
     print(f'Top-{len(result.topk)} of {len(result.scores)} classes for '
           f'{args.video}:')
     for rank, (name, score) in enumerate(result.topk, 1):
         print(f'{rank:3d}. {score:.4f}  {name}')
     if args.saliency is not None:
         name, score = result.topk[0]
-        plot_temporal_saliency(result.frames.numpy(),
-                               result.saliency[:1].numpy(), [name],
-                               args.saliency, scores=[score])
+        plot_temporal_saliency(
+            result.frames.numpy(),
+            result.saliency[:1].numpy(), [name],
+            args.saliency,
+            scores=[score],
+            attribute_sentence=result.attribute_sentence)
         print(f'Saliency picture: {args.saliency}')
 
 

@@ -8,6 +8,8 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.device import get_device
+from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 
@@ -52,6 +54,13 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
     if args.amp:
+        if get_device() == 'cpu':
+            raise ValueError(
+                '--amp needs an accelerator: mmengine\'s AmpOptimWrapper '
+                'runs on GPU, NPU, MLU or MUSA only. Train on CPU without '
+                '--amp (see docs/distributed.md).')
+        # fp16 with dynamic loss scaling; for bf16 add
+        # --cfg-options optim_wrapper.dtype=bfloat16
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
@@ -68,7 +77,11 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    Runner.from_cfg(cfg).train()
+    # runner_type='FlexibleRunner' selects mmengine's FSDP / DeepSpeed
+    # strategies (docs/distributed.md)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+        RUNNERS.build(cfg)
+    runner.train()
 
 
 if __name__ == '__main__':

@@ -33,11 +33,15 @@ class InferenceResult(NamedTuple):
         saliency (Tensor, optional): ``[k, T]`` temporal saliency of the
             top-k classes over ``frames`` (each row sums to 1); None unless
             asked for.
+        attribute_sentence (str, optional): The video's attribute sentence
+            when the test pipeline makes one (models with BIKE's attributes
+            branch, :class:`LoadAttributeSentence`); else None.
     """
     topk: List[Tuple[str, float]]
     scores: torch.Tensor
     frames: torch.Tensor
     saliency: Optional[torch.Tensor]
+    attribute_sentence: Optional[str]
 
 
 def init_recognizer(config: Union[str, Path, Config],
@@ -143,7 +147,8 @@ def check_video(video: str) -> None:
     try:
         num_frames = len(decord.VideoReader(video, num_threads=1))
     except Exception as err:  # decord raises its own DECORDError
-        raise RuntimeError(f'Cannot read video {video}: {err}') from None
+        raise RuntimeError(f'Cannot read video {video} (empty or not a '
+                           f'video file): {err}') from None
     if num_frames == 0:
         raise ValueError(f'Video {video} has no frames')
 
@@ -183,6 +188,9 @@ def inference_recognizer(model: nn.Module,
     The video is decoded with decord by the config's ``test_pipeline``
     (with ``views`` clips x crops when given) and scored by the model's
     ``test_step``, as in testing; probabilities are averaged over views.
+    With an attributes branch, the pipeline looks the video up in its
+    attribute file (``tools/generate_attributes.py`` makes one for new
+    videos).
 
     Args:
         model (nn.Module): A recognizer from :func:`init_recognizer`.
@@ -194,18 +202,23 @@ def inference_recognizer(model: nn.Module,
             top-k classes over the first view. Defaults to False.
 
     Returns:
-        InferenceResult: Top-k classes, all scores, frames and saliency.
+        InferenceResult: Top-k classes, all scores, frames, saliency and
+        attribute sentence.
     """
     check_video(video)
     pipeline_cfg = model.cfg.test_pipeline
     if views is not None:
         pipeline_cfg = pipeline_with_views(pipeline_cfg, views)
     init_default_scope(model.cfg.get('default_scope', 'mmaction'))
+    *steps, pack = Compose(pipeline_cfg).transforms
+    results = dict(filename=video, label=-1, start_index=0, modality='RGB')
     try:
-        packed = Compose(pipeline_cfg)(
-            dict(filename=video, label=-1, start_index=0, modality='RGB'))
+        for step in steps:
+            results = step(results)
     except Exception as err:
-        raise RuntimeError(f'Cannot decode video {video}: {err}') from err
+        raise RuntimeError(f'Cannot load video {video}: {err}') from err
+    # packing keeps only the model inputs; the sentence is read before it
+    packed = pack(results)
     result = model.test_step(pseudo_collate([packed]))[0]
     scores = result.pred_scores.item.cpu()
     top = scores.topk(min(topk, scores.numel()))
@@ -218,4 +231,5 @@ def inference_recognizer(model: nn.Module,
         topk=[(names[i], float(s)) for s, i in zip(top.values, top.indices)],
         scores=scores,
         frames=clip.permute(0, 2, 3, 1),
-        saliency=saliency)
+        saliency=saliency,
+        attribute_sentence=results.get('attribute_sentence'))

@@ -88,8 +88,8 @@ class FewShotDataset:
     @force_full_init
     def get_data_info(self, idx: int) -> dict:
         """Annotation of sample ``idx`` of an epoch."""
-        return self.dataset.get_data_info(
-            self.selected[idx % len(self.selected)])
+        return self.dataset.get_data_info(self.selected[idx %
+                                                        len(self.selected)])
 
     @force_full_init
     def __len__(self) -> int:

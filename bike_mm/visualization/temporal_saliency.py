@@ -83,12 +83,15 @@ def plot_temporal_saliency(frames: np.ndarray,
     bars.set_xlabel('frame')
     bars.set_ylabel('temporal saliency')
     bars.set_xlim(0.5, num_frames + 0.5)
-    bars.set_ylim(0, 1.4 * max(saliency.max(), 1 / num_frames))  # legend room
-    bars.legend(fontsize=8, loc='upper center', ncol=len(class_names) + 1)
+    bars.set_ylim(0, 1.1 * max(saliency.max(), 1 / num_frames))
+    # above the bars, in the gap below the frames
+    bars.legend(fontsize=8, loc='lower center', bbox_to_anchor=(0.5, 1.0),
+                ncol=2, frameon=False)
     fig.suptitle('Video Concept Spotting: temporal saliency of '
                  f'"{class_names[0]}"')
+    fig.subplots_adjust(top=0.88, bottom=0.17 if attribute_sentence else 0.1)
     if attribute_sentence:
-        fig.text(0.5, 0.01, f'Attributes: {attribute_sentence}',
+        fig.text(0.5, 0.02, f'Attributes: {attribute_sentence}',
                  ha='center', fontsize=9, wrap=True)
     fig.savefig(out_file, dpi=dpi)
     size = tuple(int(round(x)) for x in fig.get_size_inches() * dpi)

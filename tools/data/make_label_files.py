@@ -26,7 +26,8 @@ from bike_mm.datasets.label_files import load_class_names  # noqa: E402
 
 # word boundaries of a CamelCase name: lower->Upper ("EyeMakeup") and the end
 # of an upper-case run followed by a word ("ABCWord" -> "ABC Word")
-_CAMEL_BOUNDARY = re.compile(r'(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])')
+_CAMEL_BOUNDARY = re.compile(
+    r'(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])')
 # names whose CamelCase split is not the English spelling
 _UCF_SPELLING = {'YoYo': 'Yo-Yo'}
 
@@ -40,9 +41,14 @@ CSV_SOURCES = {
     'activitynet1.3': 'anet1.3_labels.csv',
 }
 EXPECTED_SIZES = {
-    'kinetics400': 400, 'k600_zeroshot_split1': 160,
-    'k600_zeroshot_split2': 160, 'k600_zeroshot_split3': 160, 'ucf101': 101,
-    'hmdb51': 51, 'activitynet1.3': 200, 'charades': 157
+    'kinetics400': 400,
+    'k600_zeroshot_split1': 160,
+    'k600_zeroshot_split2': 160,
+    'k600_zeroshot_split3': 160,
+    'ucf101': 101,
+    'hmdb51': 51,
+    'activitynet1.3': 200,
+    'charades': 157
 }
 
 

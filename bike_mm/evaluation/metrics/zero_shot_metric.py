@@ -44,8 +44,8 @@ def subset_topk_predictions(scores: np.ndarray, subset: np.ndarray,
     return subset[order]
 
 
-def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
-                  subset: np.ndarray, topk: Sequence[int]) -> List[float]:
+def topk_accuracy(scores: np.ndarray, labels: np.ndarray, subset: np.ndarray,
+                  topk: Sequence[int]) -> List[float]:
     """Top-k accuracies of the samples of ``subset``'s classes, scored
     against those classes only.
 
@@ -61,8 +61,9 @@ def topk_accuracy(scores: np.ndarray, labels: np.ndarray,
                          f'the class subset {subset.tolist()}')
     scores, labels = scores[keep], labels[keep]
     preds = subset_topk_predictions(scores, subset, max(topk))
-    return [float((preds[:, :k] == labels[:, None]).any(1).mean())
-            for k in topk]
+    return [
+        float((preds[:, :k] == labels[:, None]).any(1).mean()) for k in topk
+    ]
 
 
 @METRICS.register_module()
@@ -123,21 +124,20 @@ class ZeroShotMetric(BaseMetric):
             label = sample['gt_labels']['item']
             if label.numel() != 1:
                 raise ValueError('ZeroShotMetric needs single-label samples')
-            self.results.append(
-                (sample['pred_scores']['item'].cpu().numpy(),
-                 int(label.item())))
+            self.results.append((sample['pred_scores']['item'].cpu().numpy(),
+                                 int(label.item())))
 
-    def compute_metrics(self, results: List[Tuple[np.ndarray, int]]
-                        ) -> Dict[str, float]:
+    def compute_metrics(
+            self, results: List[Tuple[np.ndarray, int]]) -> Dict[str, float]:
         """Full-classes and subset accuracies of the collected samples."""
         scores = np.stack([s for s, _ in results])
         labels = np.array([label for _, label in results])
         num_classes = scores.shape[1]
         metrics = {}
         all_classes = np.arange(num_classes)
-        for k, acc in zip(self.topk,
-                          topk_accuracy(scores, labels, all_classes,
-                                        self.topk)):
+        for k, acc in zip(
+                self.topk, topk_accuracy(scores, labels, all_classes,
+                                         self.topk)):
             metrics[f'full_top{k}'] = acc
         if self.num_repeats == 0:
             return metrics

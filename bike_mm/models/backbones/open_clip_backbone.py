@@ -93,9 +93,6 @@ class OpenCLIP(BaseModule):
         if grad_checkpointing:
             self.clip.set_grad_checkpointing(True)
 
-    def init_weights(self) -> None:
-        """Keep open_clip's own initialisation or the loaded weights."""
-
     @property
     def embed_dim(self) -> int:
         """int: Dimension D of the joint embedding space."""

@@ -79,6 +79,11 @@ class AttributesHead(BaseHead):
             # sentences only need the text tower: dropping the image tower
             # keeps its weights out of memory and checkpoints
             self.text_encoder.clip.visual = nn.Identity()
+            # scores use the recognizer's logit scale; an unused trainable
+            # parameter would break DDP
+            for name, param in self.text_encoder.clip.named_parameters():
+                if name.startswith('logit_'):
+                    param.requires_grad_(False)
         self.projection = projection
         if projection:
             self.category_projection = _projection(in_channels)
@@ -105,7 +110,8 @@ class AttributesHead(BaseHead):
         Returns:
             Tensor: ``[N, D]`` sentence embeddings.
         """
-        encoder = self.text_encoder or category_encoder
+        encoder = category_encoder if self.text_encoder is None else \
+            self.text_encoder
         if tokens.shape[-1] != encoder.context_length:
             raise ValueError(
                 f'AttributesHead: attribute tokens have length '

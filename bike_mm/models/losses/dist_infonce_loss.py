@@ -6,7 +6,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmaction.registry import MODELS
-from ..utils.gather import gather_batch
+from ..utils.gather import gather_batch, gather_sizes, score_columns
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]
 ScoreFn = Callable[[Features, Features], torch.Tensor]
@@ -54,14 +54,24 @@ class DistInfoNCELoss(nn.Module):
     sharded across processes as in the supplement's Algorithm 1.
 
     Each rank holds N videos (or attribute sentences) and the N categories of
-    their labels. Features and labels of all M ranks are gathered, and each
-    rank scores only its own rows: local videos against all NM categories and
-    local categories against all NM videos (two ``N x NM`` matrices, never
-    ``NM x NM``). Positives of a row are all items with the same label (or an
-    overlapping label set for multi-label data), normalised by their number
-    ``|K(i)|``. The local loss is ``(sum of local row losses) / (2N)``, so that
-    the mean over ranks, which DDP's gradient averaging differentiates, is the
-    full-batch loss ``(L_V2C + L_C2V) / 2``.
+    their labels. Category features and all labels are gathered; each rank
+    scores its N videos against all NM categories (one ``N x NM`` call of
+    ``score_fn``, so every (video, category) pair is scored on exactly one
+    rank and no rank builds ``NM x NM``). The category-to-video direction
+    needs, for each local category, its scores against all NM videos: an
+    all-to-all of scalar score blocks delivers them (:func:`score_columns`),
+    and gradients flow back to the rank that computed each score. This is
+    the supplement's Algorithm 1 without scoring the pairs twice (Algorithm 1
+    also scores local categories against gathered videos), which halves the
+    per-rank cost of category-dependent heads such as VCS and leaves video
+    features ungathered.
+
+    Positives of a row are all items with the same label (or an overlapping
+    label set for multi-label data), normalised by their number ``|K(i)|``.
+    The local loss is ``(sum of local row losses) / (2N)``, so that the mean
+    over ranks, which DDP's gradient averaging differentiates, is the
+    full-batch loss ``(L_V2C + L_C2V) / 2`` (ranks hold equal N, as
+    mmengine's ``DefaultSampler`` ensures).
 
     Args:
         loss_weight (float): Factor of the loss. Defaults to 1.0.
@@ -101,7 +111,6 @@ class DistInfoNCELoss(nn.Module):
         if category_labels is None:
             category_labels = labels
         num_local = labels.shape[0]
-        all_videos = _gather(video_feats)
         all_categories = _gather(category_feats)
         all_labels = gather_batch(labels)
         all_category_labels = gather_batch(category_labels)
@@ -112,11 +121,8 @@ class DistInfoNCELoss(nn.Module):
             raise ValueError('DistInfoNCELoss: a sample has no positive in '
                              'the gathered batch (empty multi-hot label?)')
         video_to_category = logit_scale * score_fn(video_feats, all_categories)
-        if all_videos is video_feats:  # one process: the same N x N matrix
-            category_to_video = video_to_category.t()
-        else:
-            category_to_video = logit_scale * score_fn(
-                all_videos, category_feats).t()
+        category_to_video = score_columns(video_to_category,
+                                          gather_sizes(labels))
         loss = multi_positive_nce(video_to_category, video_positives) + \
             multi_positive_nce(category_to_video, category_positives)
         return self.loss_weight * loss / (2 * num_local)

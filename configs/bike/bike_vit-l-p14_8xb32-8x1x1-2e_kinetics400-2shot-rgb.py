@@ -1,0 +1,23 @@
+# Few-shot Kinetics-400, 2 videos per class (paper Table 4): 75.5 top-1
+# (1x1 val; 4x3 test). CLIP ViT-L/14, 8 frames, no Kinetics-400
+# pre-training; no temporal transformer, as in the released few-shot
+# configs. The K x C selected videos are repeated to the full training set's
+# epoch length (supplement A.1).
+_base_ = [
+    '../_base_/models/bike_vit-l-p14.py',
+    '../_base_/datasets/kinetics400_video_u8_224.py',
+    '../_base_/schedules/bike_adamw_cosine_2e.py',
+    '../_base_/default_runtime.py'
+]
+
+model = dict(
+    num_frames={{_base_.num_frames}},
+    class_names={{_base_.label_file}},
+    cls_head=dict(num_classes={{_base_.num_classes}}, temporal_layers=0))
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='FewShotDataset',
+        shots=2,
+        seed=0,
+        dataset={{_base_.train_dataloader.dataset}}))

@@ -1,0 +1,188 @@
+"""X-CLIP: cross-frame message tokens on open_clip's ViT, the video-specific
+prompt generator, the head in the recognizer's three modes with multi-view
+averaging, mixup/cutmix soft labels, and demo training."""
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.structures import LabelData
+
+from conftest import REPO_ROOT, tiny_bike_model
+from test_text4vis import train_losses
+
+DEMO = osp.join(REPO_ROOT, 'configs', 'demo', 'xclip_tiny_demo.py')
+
+
+def samples(labels):
+    out = []
+    for label in labels:
+        sample = ActionDataSample()
+        sample.gt_labels = LabelData(item=torch.tensor([label]))
+        out.append(sample)
+    return out
+
+
+def cross_frame_clip(**kwargs):
+    return MODELS.build(
+        dict(type='CrossFrameOpenCLIP', arch='ViT-Tiny-16', **kwargs))
+
+
+def tiny_xclip(num_classes=4, **head):
+    cfg = tiny_bike_model(num_classes)
+    cfg['prompt_template'] = '{}'
+    cfg['backbone'].update(
+        type='CrossFrameOpenCLIP',
+        frame_interaction=dict(type='CrossFrameMessage'),
+        patch_tokens=True)
+    cfg['cls_head'] = dict(
+        type='XCLIPHead',
+        num_classes=num_classes,
+        in_channels=64,
+        visual_width=64,
+        label_smooth_eps=0.1,
+        **head)
+    torch.manual_seed(0)
+    return MODELS.build(cfg)
+
+
+@pytest.fixture(scope='module')
+def clips():
+    torch.manual_seed(0)
+    plain = MODELS.build(dict(type='OpenCLIP', arch='ViT-Tiny-16')).eval()
+    messages = cross_frame_clip(
+        frame_interaction=dict(type='CrossFrameMessage')).eval()
+    # CLIP weights load unchanged: the message layers are the only extras
+    missing, unexpected = messages.load_state_dict(
+        plain.state_dict(), strict=False)
+    assert not unexpected
+    assert missing and all(k.startswith('frame_interactions.')
+                           for k in missing)
+    return plain, messages
+
+
+def test_without_message_tokens_frames_are_plain_clip_features(clips):
+    plain, _ = clips
+    no_messages = cross_frame_clip().eval()
+    no_messages.load_state_dict(plain.state_dict())
+    frames = torch.randn(2, 3, 3, 64, 64)
+    with torch.no_grad():
+        torch.testing.assert_close(
+            no_messages.encode_frames(frames), plain.encode_frames(frames))
+
+
+def test_message_tokens_carry_information_across_frames(clips):
+    plain, messages = clips
+    frames = torch.randn(2, 3, 3, 64, 64)
+    changed = frames.clone()
+    changed[:, 1:] = torch.randn_like(changed[:, 1:])  # frame 0 unchanged
+    with torch.no_grad():
+        before, after = (messages.encode_frames(x)[:, 0]
+                         for x in (frames, changed))
+        plain_before, plain_after = (plain.encode_frames(x)[:, 0]
+                                     for x in (frames, changed))
+    torch.testing.assert_close(plain_before, plain_after)
+    assert not torch.allclose(before, after, atol=1e-4)
+    # identical frames: every frame gets the same feature, as without video
+    same = frames[:, :1].expand(-1, 3, -1, -1, -1)
+    with torch.no_grad():
+        out = messages.encode_frames(same)
+    torch.testing.assert_close(out[:, 1], out[:, 0])
+
+
+def test_patch_tokens_and_interaction_layers():
+    backbone = cross_frame_clip(
+        frame_interaction=dict(type='CrossFrameMessage'),
+        interaction_layers=[1],
+        patch_tokens=True)
+    assert list(backbone.frame_interactions) == ['1']
+    frames, patches = backbone.encode_frames(torch.randn(2, 3, 3, 64, 64))
+    assert frames.shape == (2, 3, 64)
+    assert patches.shape == (2, 3, 16, 64)  # 4x4 patches of width 64
+    with pytest.raises(ValueError, match=r'interaction_layers \[5\]'):
+        cross_frame_clip(frame_interaction=dict(type='CrossFrameMessage'),
+                         interaction_layers=[5])
+
+
+def test_prompt_generator_output_shape():
+    head = tiny_xclip().cls_head
+    text = torch.randn(3, 4, 64)
+    visual = torch.randn(3, 16, 64)
+    prompts = head.prompt_generator(text, visual)
+    assert prompts.shape == (3, 4, 64)
+    assert len(head.prompt_generator.blocks) == 2
+    # the prompts depend on the video
+    other = head.prompt_generator(text, torch.randn(3, 16, 64))
+    assert not torch.allclose(prompts, other)
+    texts = head.video_specific_texts(
+        torch.randn(3, 2, 16, 64),
+        tiny_xclip().all_categories())
+    assert texts.shape == (3, 4, 64)
+    torch.testing.assert_close(texts.norm(dim=-1), torch.ones(3, 4))
+
+
+def test_head_heads_and_classifier_checks():
+    head = tiny_xclip(temporal_heads=2).cls_head
+    assert head.temporal.transformer.resblocks[0].attn.num_heads == 2
+    assert len(head.temporal.transformer.resblocks) == 1
+    with pytest.raises(ValueError, match='classifier must be "text"'):
+        tiny_xclip(classifier='normal')
+    plain = tiny_bike_model()
+    plain['cls_head'] = dict(type='XCLIPHead', num_classes=4,
+                             in_channels=64, visual_width=64)
+    model = MODELS.build(plain)
+    with pytest.raises(TypeError, match='patch_tokens=True'):
+        model(torch.randn(1, 4, 3, 64, 64), mode='tensor', stage='head')
+
+
+def test_three_modes_and_multi_view_averaging():
+    model = tiny_xclip().train()
+    losses = model(torch.randn(2, 4, 3, 64, 64), samples([1, 3]),
+                   mode='loss')
+    assert {'loss_cls', 'top1_acc'} <= set(losses)
+    losses['loss_cls'].backward()
+    head = model.cls_head
+    for param in (model.backbone.frame_interactions['0'].message_fc.weight,
+                  head.temporal.frame_position_embeddings.weight,
+                  head.prompt_generator.alpha,
+                  head.prompt_visual_proj.weight):
+        assert param.grad.abs().sum() > 0
+    assert model.backbone.clip.token_embedding.weight.grad is None
+
+    model.eval()
+    views = torch.randn(2, 3, 4, 3, 64, 64)  # B=2, V=3 views of T=4 frames
+    with torch.no_grad():
+        out = model(views.flatten(1, 2), samples([0, 1]), mode='predict')
+        frames, patches = model(views.flatten(1, 2), mode='tensor')
+        per_view = torch.stack([
+            model(views[:, v], mode='tensor', stage='head') for v in range(3)
+        ], 1)
+    assert frames.shape == (6, 4, 64) and patches.shape == (6, 4, 16, 64)
+    expected = per_view.softmax(-1).mean(1)
+    for b in range(2):
+        torch.testing.assert_close(out[b].pred_scores.item, expected[b],
+                                   rtol=1e-5, atol=1e-6)
+
+
+def test_mixup_cutmix_soft_labels_reach_the_loss():
+    model = tiny_xclip().train()
+    cfg = Config.fromfile(DEMO)
+    blending = MODELS.build(cfg.model.data_preprocessor.blending)
+    blending.num_classes = 4
+    for aug in blending.augments:
+        aug.num_classes = 4
+    inputs, data = blending(torch.randn(4, 4, 3, 64, 64),
+                            samples([0, 1, 2, 3]))
+    soft = torch.stack([s.gt_labels.item for s in data])
+    assert soft.shape == (4, 4)
+    losses = model(inputs, data, mode='loss')
+    assert torch.isfinite(losses['loss_cls'])
+    assert 'top1_acc' not in losses  # soft labels: no accuracy
+
+
+def test_trains_on_demo_data_with_decreasing_loss(demo_data, tmp_path):
+    losses = train_losses(DEMO, demo_data, str(tmp_path))
+    assert np.mean(losses[-8:]) < np.mean(losses[:8]) - 0.1
