@@ -113,7 +113,8 @@ class DistInfoNCELoss(nn.Module):
         num_local = labels.shape[0]
         all_categories = _gather(category_feats)
         all_labels = gather_batch(labels)
-        all_category_labels = gather_batch(category_labels)
+        all_category_labels = all_labels if category_labels is labels \
+            else gather_batch(category_labels)
         video_positives = positive_mask(labels, all_category_labels)
         category_positives = positive_mask(category_labels, all_labels)
         if not (video_positives.any(1).all()

@@ -139,7 +139,7 @@ def score_columns(scores: torch.Tensor,
         [num_local * size for size in sizes],
         [block.numel() for block in blocks], group)
     # from rank s: S[rows_s, cols_r].t(), [N_r, N_s]
-    return torch.cat([
-        part.view(num_local, size) for part, size in zip(
-            received.split([num_local * size for size in sizes]), sizes)
-    ], dim=1)
+    parts = received.split([num_local * size for size in sizes])
+    return torch.cat(
+        [part.view(num_local, size) for part, size in zip(parts, sizes)],
+        dim=1)
