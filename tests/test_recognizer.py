@@ -131,3 +131,33 @@ def test_label_file_must_match_num_classes(tmp_path):
 def test_frames_must_be_a_multiple_of_num_frames(model):
     with pytest.raises(ValueError, match='not a multiple of num_frames=4'):
         model(torch.randn(1, 6, 3, 64, 64), mode='tensor')
+
+
+def test_prompt_ensemble_averages_templates_at_test_and_samples_in_training():
+    templates = ['a video of {}', 'the man is {}', '{}, an action']
+    cfg = tiny_bike_model()
+    cfg['prompt_template'] = templates
+    model = MODELS.build(cfg).eval()
+    with torch.no_grad():
+        per_template = [
+            model.encode_categories(template=p) for p in range(len(templates))
+        ]
+        for p, template in enumerate(templates):
+            tokens, _ = model.backbone.tokenize(model.class_names, template)
+            torch.testing.assert_close(per_template[p].sentence,
+                                       model.backbone.encode_text(tokens)[0])
+        expected = torch.stack([
+            torch.nn.functional.normalize(e.sentence, dim=-1)
+            for e in per_template
+        ]).mean(0)
+        torch.testing.assert_close(model.all_categories().sentence, expected)
+        model.train()
+        torch.manual_seed(0)
+        seen = set()
+        for _ in range(12):
+            sentence = model.all_categories().sentence
+            matches = [p for p, e in enumerate(per_template)
+                       if torch.allclose(e.sentence, sentence)]
+            assert len(matches) == 1
+            seen.add(matches[0])
+    assert seen == {0, 1, 2}

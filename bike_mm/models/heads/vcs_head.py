@@ -149,11 +149,20 @@ class VCSHead(BaseHead):
         if self.aggregation == 'mean':
             video = F.normalize(frames.mean(1), dim=-1)
             return video @ sentence.t()
-        video = torch.einsum('vct,vtd->vcd', self.saliency(frames, categories),
-                             F.normalize(frames, dim=-1))
+        saliency = self.saliency(frames, categories)
+        frames = F.normalize(frames, dim=-1)
+        # e_v = sum_t S_t v_t differs per pair; instead of building it
+        # ([Nv, Nc, D]) its products come from frame-level ones ([Nv, Nc, T]):
+        # <e_v, s> = sum_t S_t <v_t, s>, |e_v|^2 = sum_t,u S_t S_u <v_t, v_u>
+        scores = (saliency * torch.einsum('vtd,cd->vct', frames,
+                                          sentence)).sum(-1)
         if self.cosine_score:
-            video = F.normalize(video, dim=-1)
-        return torch.einsum('vcd,cd->vc', video, sentence)
+            gram = frames @ frames.transpose(1, 2)
+            sq_norm = (torch.einsum('vct,vtu->vcu', saliency, gram) *
+                       saliency).sum(-1)
+            # F.normalize's eps: divide by max(|e_v|, 1e-12)
+            scores = scores / sq_norm.clamp_min(1e-24).sqrt()
+        return scores
 
     def forward(self, frames: torch.Tensor, categories: TextEmbeddings,
                 logit_scale: torch.Tensor) -> torch.Tensor:

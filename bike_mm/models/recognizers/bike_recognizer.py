@@ -1,5 +1,5 @@
 """BIKE recognizer: CLIP video and category encoders plus a scoring head."""
-from typing import List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -45,7 +45,9 @@ class BIKERecognizer(BaseRecognizer):
         class_names (str | list[str]): Label file (one name per line) or the
             names. Their number must equal ``cls_head.num_classes``.
         num_frames (int): Frames per view T. Defaults to 8.
-        prompt_template (str): Category prompt. Defaults to
+        prompt_template (str | list[str]): Category prompt, or several
+            prompts whose embeddings are averaged (prompt ensembling, e.g.
+            X-CLIP's 16 templates). Defaults to
             ``'This is a video about {}'`` (paper Sec. 3.3).
         attributes_head (dict, optional): An :class:`AttributesHead` config.
             Defaults to None (video branch only).
@@ -68,7 +70,8 @@ class BIKERecognizer(BaseRecognizer):
                  cls_head: ConfigType,
                  class_names: Union[str, Sequence[str]],
                  num_frames: int = 8,
-                 prompt_template: str = 'This is a video about {}',
+                 prompt_template: Union[str, Sequence[str]] = (
+                     'This is a video about {}'),
                  attributes_head: OptConfigType = None,
                  branches: Optional[Sequence[str]] = None,
                  frozen_branches: Sequence[str] = (),
@@ -82,8 +85,11 @@ class BIKERecognizer(BaseRecognizer):
             test_cfg=test_cfg,
             data_preprocessor=data_preprocessor)
         self.num_frames = num_frames
-        self.prompt_template = prompt_template
-        self._category_cache: Optional[TextEmbeddings] = None
+        self.prompt_templates = [prompt_template] if isinstance(
+            prompt_template, str) else list(prompt_template)
+        if not self.prompt_templates:
+            raise ValueError('BIKERecognizer: prompt_template is empty')
+        self._drop_category_cache()
         self.register_load_state_dict_pre_hook(
             lambda *args, **kwargs: self._drop_category_cache())
         self.attributes_head = None if attributes_head is None else \
@@ -140,26 +146,33 @@ class BIKERecognizer(BaseRecognizer):
         if self.attributes_head is not None:
             self.attributes_head.num_classes = len(names)
         # plain attributes, not buffers: identical on every rank, so they need
-        # no syncing, and they stay out of checkpoints
-        self.class_tokens, self.class_word_mask = self.backbone.tokenize(
-            names, self.prompt_template)
+        # no syncing, and they stay out of checkpoints. [P, K, L] for P
+        # prompt templates.
+        tokenized = [
+            self.backbone.tokenize(names, template)
+            for template in self.prompt_templates
+        ]
+        self.class_tokens = torch.stack([tokens for tokens, _ in tokenized])
+        self.class_word_mask = torch.stack([mask for _, mask in tokenized])
         self._drop_category_cache()
 
     def _drop_category_cache(self) -> None:
-        self._category_cache = None
+        self._category_cache: Dict[Optional[int], TextEmbeddings] = {}
 
     @property
     def _text_trainable(self) -> bool:
         return not self.backbone.freeze_text
 
     def encode_categories(self,
-                          index: Optional[torch.Tensor] = None
-                          ) -> TextEmbeddings:
+                          index: Optional[torch.Tensor] = None,
+                          template: Optional[int] = None) -> TextEmbeddings:
         """Category embeddings in the head's form.
 
         Args:
             index (Tensor, optional): Class indices to encode; all K classes
                 when None.
+            template (int, optional): Index of the prompt template to use;
+                None averages all templates (prompt ensembling).
 
         Returns:
             TextEmbeddings: One row per requested class.
@@ -168,19 +181,38 @@ class BIKERecognizer(BaseRecognizer):
         tokens = self.class_tokens.to(device)
         mask = self.class_word_mask.to(device)
         if index is not None:
-            tokens, mask = tokens[index], mask[index]
-        return self.cls_head.category_embeddings(
-            *self.backbone.encode_text(tokens), mask)
+            tokens, mask = tokens[:, index], mask[:, index]
+        if template is not None:
+            tokens, mask = tokens[template:template + 1], \
+                mask[template:template + 1]
+        return TextEmbeddings.average([
+            self.cls_head.category_embeddings(
+                *self.backbone.encode_text(template_tokens), template_mask)
+            for template_tokens, template_mask in zip(tokens, mask)
+        ])
+
+    def _iteration_template(self) -> Optional[int]:
+        """With several prompt templates, training uses a random one per
+        iteration and testing averages them all (X-CLIP's prompt-ensemble
+        protocol)."""
+        if self.training and len(self.prompt_templates) > 1:
+            return int(torch.randint(len(self.prompt_templates), ()))
+        return None
 
     def all_categories(self) -> TextEmbeddings:
         """Embeddings of all K categories, cached while the text encoder
         cannot change (frozen, or not training)."""
+        template = self._iteration_template()
         if self._text_trainable and self.training:
-            return self.encode_categories()
-        if self._category_cache is None:
+            return self.encode_categories(template=template)
+        if template not in self._category_cache:
             with torch.no_grad():
-                self._category_cache = self.encode_categories()
-        return self._category_cache.to(self.backbone.logit_scale.device)
+                self._category_cache[template] = self.encode_categories(
+                    template=template)
+        cached = self._category_cache[template].to(
+            self.backbone.logit_scale.device)
+        self._category_cache[template] = cached
+        return cached
 
     def batch_categories(self, labels: torch.Tensor) -> TextEmbeddings:
         """The category ``C[y_i]`` of every sample of a training batch.
@@ -192,7 +224,8 @@ class BIKERecognizer(BaseRecognizer):
             return self.all_categories().select(labels)
         # a trainable encoder encodes each class of the batch once
         classes, inverse = labels.unique(return_inverse=True)
-        return self.encode_categories(classes).select(inverse)
+        return self.encode_categories(
+            classes, template=self._iteration_template()).select(inverse)
 
     def train(self, mode: bool = True) -> 'BIKERecognizer':
         super().train(mode)

@@ -1,7 +1,8 @@
 """Container for encoded texts (categories or attribute sentences)."""
-from typing import NamedTuple
+from typing import List, NamedTuple
 
 import torch
+import torch.nn.functional as F
 
 
 class TextEmbeddings(NamedTuple):
@@ -39,6 +40,29 @@ class TextEmbeddings(NamedTuple):
         words = token_feats.gather(
             1, order[..., None].expand(-1, -1, token_feats.shape[-1]))
         return cls(sentence, words, word_mask.gather(1, order))
+
+    @classmethod
+    def average(cls, embeddings: List['TextEmbeddings']) -> 'TextEmbeddings':
+        """Prompt ensembling: the mean of the L2-normalised embeddings of the
+        same texts under several prompts. One input is returned as is.
+
+        The word masks must agree (the texts' own words do not depend on
+        the prompt, unless a prompt truncates them).
+        """
+        if len(embeddings) == 1:
+            return embeddings[0]
+        mask = embeddings[0].word_mask
+        if any(e.word_mask.shape != mask.shape
+               or not torch.equal(e.word_mask, mask) for e in embeddings):
+            raise ValueError('Prompt ensembling needs the same words under '
+                             'every prompt; a prompt truncates some texts')
+
+        def mean(field: int) -> torch.Tensor:
+            return torch.stack([
+                F.normalize(e[field], dim=-1) for e in embeddings
+            ]).mean(0)
+
+        return cls(mean(0), mean(1), mask)
 
     def select(self, index: torch.Tensor) -> 'TextEmbeddings':
         """Rows ``index`` of every field."""
