@@ -63,6 +63,16 @@ def test_interrupted_training_resumes(demo_data, tmp_path):
     assert last_line.startswith('acc/top1: ')
     assert 0.0 <= float(last_line.split()[1]) <= 1.0
 
+    # a checkpoint that does not match the config is an error naming keys
+    mismatch = run([osp.join(REPO_ROOT, 'tools', 'test.py'), DEMO_CONFIG,
+                    osp.join(work_dir, 'epoch_6.pth'), '--work-dir',
+                    str(tmp_path / 'test2'),
+                    *cli_options(demo_data,
+                                 **{'model.cls_head.temporal_layers': 2})],
+                   timeout=300)
+    assert mismatch.returncode != 0
+    assert 'cls_head.temporal.transformer.resblocks.1.' in mismatch.stderr
+
 
 def test_mmaction_packaged_train_tool_runs_our_config(demo_data, tmp_path):
     tool = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools',

@@ -45,7 +45,11 @@ def main() -> None:
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    cfg.load_from = args.checkpoint
+    if not osp.isfile(args.checkpoint):
+        raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
+    # loaded strictly below: a checkpoint that does not match the config is
+    # an error naming the keys, not a warning in the log
+    cfg.load_from = None
     if args.dump is not None:
         if not args.dump.endswith(('.pkl', '.pickle')):
             raise ValueError(f'--dump must be a .pkl file, got {args.dump}')
@@ -54,7 +58,9 @@ def main() -> None:
               [cfg.test_evaluator]),
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    metrics = Runner.from_cfg(cfg).test()
+    runner = Runner.from_cfg(cfg)
+    runner.load_checkpoint(args.checkpoint, map_location='cpu', strict=True)
+    metrics = runner.test()
     # the last line states the result, in mmengine's "name: value" form
     print('  '.join(f'{k}: {v:.4f}' for k, v in metrics.items()))
 
