@@ -284,7 +284,7 @@ def generate(args: argparse.Namespace) -> None:
     rank, world_size = get_dist_info()
     device = args.device or ('cuda' if torch.cuda.is_available() else 'cpu')
     if device == 'cuda' and world_size > 1:
-        device = f'cuda:{os.environ.get("LOCAL_RANK", 0)}'
+        device = f'cuda:{os.environ.get("LOCAL_RANK", "0")}'
 
     keys = read_video_paths(args.ann_file)
     phrases = load_class_names(args.lexicon)

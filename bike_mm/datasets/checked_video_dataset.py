@@ -72,13 +72,14 @@ class CheckedVideoDataset(VideoDataset):
         try:
             labels = [int(x) for x in fields[1:]]
         except ValueError:
-            raise ValueError(f'{where}: label is not an integer: {line!r}')
+            raise ValueError(
+                f'{where}: label is not an integer: {line!r}') from None
         if self.num_classes is not None:
             for label in labels:
                 if not 0 <= label < self.num_classes:
-                    raise ValueError(
-                        f'{where}: label {label} is outside [0, '
-                        f'{self.num_classes}) (num_classes={self.num_classes})')
+                    raise ValueError(f'{where}: label {label} is outside '
+                                     f'[0, {self.num_classes}) (num_classes='
+                                     f'{self.num_classes})')
         filename = fields[0]
         if self.data_prefix['video'] is not None:
             filename = osp.join(self.data_prefix['video'], filename)

@@ -33,7 +33,10 @@ SAFE_CHECKPOINT_GLOBALS = [
 
 
 def _history_buffer_state(self: HistoryBuffer) -> dict:
-    return {k: v for k, v in self.__dict__.items() if k != 'statistics_methods'}
+    return {
+        k: v
+        for k, v in self.__dict__.items() if k != 'statistics_methods'
+    }
 
 
 def enable_safe_checkpoint_loading() -> None:

@@ -53,7 +53,7 @@ def main() -> None:
             clip=lambda: model.backbone.clip.encode_image(flat),
             bike=lambda: model(frames, mode='tensor', stage='head'))
         times = {name: [] for name in runs}
-        for name, fn in runs.items():  # warm-up
+        for fn in runs.values():  # warm-up
             fn()
         for _ in range(args.repeats):
             for name, fn in runs.items():

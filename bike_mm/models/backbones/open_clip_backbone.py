@@ -159,7 +159,8 @@ class OpenCLIP(BaseModule):
         """
         if template.count('{}') != 1:
             raise ValueError(
-                f'Prompt template {template!r} must contain exactly one "{{}}"')
+                f'Prompt template {template!r} must contain exactly one '
+                '"{}"')
         if len(texts) == 0:
             raise ValueError('Cannot tokenize an empty list of texts')
         prefix, suffix = template.split('{}')

@@ -1,4 +1,6 @@
 """X-CLIP cross-frame communication: one message token per frame."""
+from typing import Optional
+
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
@@ -23,7 +25,7 @@ class CrossFrameMessage(nn.Module):
             to ``width // 64``, the CLIP heads (X-CLIP's choice).
     """
 
-    def __init__(self, width: int, num_heads: int = None) -> None:
+    def __init__(self, width: int, num_heads: Optional[int] = None) -> None:
         super().__init__()
         self.message_fc = nn.Linear(width, width)
         self.message_ln = LayerNorm(width)

@@ -1,5 +1,6 @@
 """Temporal transformer over per-frame embeddings (paper Table 6a)."""
 from functools import partial
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -24,7 +25,7 @@ class TemporalTransformer(nn.Module):
     def __init__(self,
                  embed_dim: int,
                  num_layers: int = 6,
-                 num_heads: int = None,
+                 num_heads: Optional[int] = None,
                  max_frames: int = 77,
                  layer_norm_eps: float = 1e-12) -> None:
         super().__init__()

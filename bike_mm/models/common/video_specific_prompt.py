@@ -1,5 +1,6 @@
 """X-CLIP video-specific prompt generator."""
 from collections import OrderedDict
+from typing import Optional
 
 import torch
 import torch.nn as nn
@@ -59,7 +60,7 @@ class VideoSpecificPrompt(nn.Module):
     def __init__(self,
                  embed_dim: int,
                  num_layers: int = 2,
-                 num_heads: int = None,
+                 num_heads: Optional[int] = None,
                  alpha: float = 0.1) -> None:
         super().__init__()
         self.visual_ln = nn.LayerNorm(embed_dim)

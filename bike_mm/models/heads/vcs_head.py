@@ -131,7 +131,8 @@ class VCSHead(BaseHead):
         sims = torch.einsum('vtd,cwd->vcwt', frames, words)
         weights = F.softmax(sims / self.saliency_temperature, dim=-1)
         mask = categories.word_mask.to(weights.dtype)
-        return torch.einsum('vcwt,cw->vct', weights, mask) / mask.sum(1)[:, None]
+        num_words = mask.sum(1)[:, None]
+        return torch.einsum('vcwt,cw->vct', weights, mask) / num_words
 
     def score(self, frames: torch.Tensor,
               categories: TextEmbeddings) -> torch.Tensor:
