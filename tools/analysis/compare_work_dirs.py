@@ -176,9 +176,13 @@ def compare(work_dirs: List[str],
         if cfg_options:
             cfg.merge_from_dict(cfg_options)
         backbone = cfg.model.get('backbone') or {}
+        head = cfg.model.get('cls_head') or {}
+        model = f"{cfg.model.type}/{backbone.get('type', '-')}" \
+            f"({backbone.get('arch', backbone.get('depth', ''))})"
+        if head:
+            model += f" + {head.get('type')}"
         row = dict(work_dir=osp.basename(osp.normpath(work_dir)),
-                   model=f"{cfg.model.type}/{backbone.get('type', '-')}"
-                   f"({backbone.get('arch', backbone.get('depth', ''))})")
+                   model=model)
         row.update(last_val_metrics(work_dir))
         row.update(test_metrics(work_dir))
         row.update(model_size_and_flops(cfg, flops))
