@@ -259,7 +259,8 @@ def test_compare_work_dirs(demo_runs):
     _, few_dir, zero_dir, metrics = demo_runs
     rows = compare([few_dir, zero_dir], flops=True)
     few_row, zero_row = rows
-    assert few_row['model'] == 'BIKERecognizer/OpenCLIP(ViT-Tiny-16)'
+    assert few_row['model'] == \
+        'BIKERecognizer/OpenCLIP(ViT-Tiny-16) + VCSHead'
     assert 0 <= few_row['val:acc/top1'] <= 1
     assert few_row['params_M'] == zero_row['params_M'] > 1
     assert few_row['GFLOPs'] > 0 and few_row['train_time_s'] >= 0

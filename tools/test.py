@@ -8,6 +8,7 @@ import os
 import os.path as osp
 
 from mmengine.config import Config, DictAction
+from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
 
@@ -61,8 +62,9 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     runner.load_checkpoint(args.checkpoint, map_location='cpu', strict=True)
     metrics = runner.test()
-    # the last line states the result, in mmengine's "name: value" form
-    print('  '.join(f'{k}: {v:.4f}' for k, v in metrics.items()))
+    if is_main_process():
+        # the last line states the result, in mmengine's "name: value" form
+        print('  '.join(f'{k}: {v:.4f}' for k, v in metrics.items()))
 
 
 if __name__ == '__main__':

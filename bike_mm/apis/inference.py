@@ -15,6 +15,8 @@ from mmengine.runner import load_checkpoint
 
 import bike_mm  # noqa: F401  (registers the components)
 from mmaction.apis import init_recognizer as mmaction_init_recognizer
+from mmaction.registry import MODELS
+from ..datasets.label_files import load_class_names
 
 # Pipeline steps that choose the temporal clips and the spatial crops.
 SAMPLERS = ('UniformSample', 'SampleFrames')
@@ -75,6 +77,18 @@ def init_recognizer(config: Union[str, Path, Config],
         cfg.merge_from_dict(cfg_options)
     if device is None:
         device = 'cuda:0' if torch.cuda.is_available() else 'cpu'
+    if class_names is not None:
+        # built for these classes directly: the config's label file is then
+        # not needed on this machine
+        if not hasattr(MODELS.get(cfg.model.type), 'set_classes'):
+            raise TypeError(f'{cfg.model.type} has a fixed class list; '
+                            'class_names needs e.g. a BIKERecognizer')
+        names = load_class_names(class_names) if isinstance(
+            class_names, str) else list(class_names)
+        if not names:
+            raise ValueError('init_recognizer: empty class name list')
+        cfg.model.class_names = names
+        cfg.model.cls_head.num_classes = len(names)
     model = mmaction_init_recognizer(cfg, None, device)
     if checkpoint is not None:
         if not osp.isfile(checkpoint):
@@ -86,11 +100,6 @@ def init_recognizer(config: Union[str, Path, Config],
             where = config if isinstance(config, (str, Path)) else 'config'
             raise RuntimeError(f'Checkpoint {checkpoint} does not match the '
                                f'model of {where}: {err}') from None
-    if class_names is not None:
-        if not hasattr(model, 'set_classes'):
-            raise TypeError(f'{type(model).__name__} has a fixed class list; '
-                            'class_names needs e.g. a BIKERecognizer')
-        model.set_classes(class_names)
     return model
 
 

@@ -2,7 +2,7 @@
 ``configs/_base_/labels/`` (one name per line, index = line number) from the
 released BIKE/Text4Vis label lists.
 
-Sources (``--src``, default ``/work/shared/data/labels``):
+Sources (``--src``, default ``../shared/data/labels`` beside the repository):
 ``kinetics_400_labels.csv``, ``k160_labels_split{1,2,3}.csv`` (the 160-class
 Kinetics-600 zero-shot splits), ``ucf_labels.csv``, ``hmdb51_labels.csv``,
 ``anet1.3_labels.csv`` (``id,name`` csv files) and ``Charades_v1_classes.txt``
@@ -93,7 +93,11 @@ def build_label_lists(src: str) -> Dict[str, List[str]]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--src', default='/work/shared/data/labels')
+    repo_root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    parser.add_argument(
+        '--src',
+        default=osp.join(repo_root, '..', 'shared', 'data', 'labels'),
+        help='folder of the source label lists')
     parser.add_argument('--out', default='configs/_base_/labels')
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
