@@ -3,7 +3,10 @@ import os.path as osp
 import sys
 
 import pytest
+import torch
+from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
+from mmengine.structures import LabelData
 
 import bike_mm  # noqa: F401  (registers the components)
 
@@ -41,6 +44,16 @@ def demo_cfg_options(demo_dir: str) -> dict:
         options[split + '_dataloader.num_workers'] = 0
         options[split + '_dataloader.persistent_workers'] = False
     return options
+
+
+def labelled_samples(labels) -> list:
+    """ActionDataSamples with the given class indices as ``gt_labels``."""
+    samples = []
+    for label in labels:
+        sample = ActionDataSample()
+        sample.gt_labels = LabelData(item=torch.tensor([label]))
+        samples.append(sample)
+    return samples
 
 
 def tiny_bike_model(num_classes: int = 4, **head) -> dict:

@@ -2,19 +2,8 @@
 import pytest
 import torch
 from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
-from mmengine.structures import LabelData
 
-from conftest import tiny_bike_model
-
-
-def samples(labels):
-    out = []
-    for label in labels:
-        sample = ActionDataSample()
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
-        out.append(sample)
-    return out
+from conftest import labelled_samples, tiny_bike_model
 
 
 @pytest.fixture
@@ -26,7 +15,7 @@ def model():
 def test_loss_mode(model):
     model.train()
     inputs = torch.randn(3, 4, 3, 64, 64)
-    losses = model(inputs, samples([0, 2, 0]), mode='loss')
+    losses = model(inputs, labelled_samples([0, 2, 0]), mode='loss')
     assert set(losses) == {'loss_cls'}
     assert torch.isfinite(losses['loss_cls'])
     losses['loss_cls'].backward()
@@ -39,7 +28,7 @@ def test_loss_mode(model):
 
 def test_predict_mode_fills_pred_scores(model):
     model.eval()
-    data = samples([1, 3])
+    data = labelled_samples([1, 3])
     with torch.no_grad():
         out = model(torch.randn(2, 4, 3, 64, 64), data, mode='predict')
     for sample in out:
@@ -65,7 +54,8 @@ def test_multi_view_scores_are_averaged_per_sample(average):
         tiny_bike_model(temporal_layers=1, average_clips=average)).eval()
     views = torch.randn(2, 3, 4, 3, 64, 64)  # B=2 samples, V=3 views of T=4
     with torch.no_grad():
-        out = model(views.flatten(1, 2), samples([0, 1]), mode='predict')
+        out = model(views.flatten(1, 2), labelled_samples([0, 1]),
+                    mode='predict')
         per_view = [
             model(views[:, v], mode='tensor', stage='head') for v in range(3)
         ]
@@ -85,15 +75,18 @@ def test_frozen_categories_are_encoded_once(model, monkeypatch):
                         lambda tokens: calls.append(1) or encode_text(tokens))
     model.train()
     for _ in range(3):
-        model(torch.randn(2, 4, 3, 64, 64), samples([0, 1]), mode='loss')
+        model(torch.randn(2, 4, 3, 64, 64), labelled_samples([0, 1]),
+              mode='loss')
     model.eval()
     with torch.no_grad():
-        model(torch.randn(2, 4, 3, 64, 64), samples([0, 1]), mode='predict')
+        model(torch.randn(2, 4, 3, 64, 64), labelled_samples([0, 1]),
+              mode='predict')
     assert len(calls) == 1
     # loading weights may change the text encoder: the cache is rebuilt
     model.load_state_dict(model.state_dict())
     with torch.no_grad():
-        model(torch.randn(1, 4, 3, 64, 64), samples([0]), mode='predict')
+        model(torch.randn(1, 4, 3, 64, 64), labelled_samples([0]),
+              mode='predict')
     assert len(calls) == 2
 
 
@@ -101,7 +94,7 @@ def test_trainable_category_encoder_gets_gradients():
     cfg = tiny_bike_model()
     cfg['backbone']['freeze_text'] = False
     model = MODELS.build(cfg).train()
-    loss = model(torch.randn(2, 4, 3, 64, 64), samples([1, 1]),
+    loss = model(torch.randn(2, 4, 3, 64, 64), labelled_samples([1, 1]),
                  mode='loss')['loss_cls']
     loss.backward()
     assert model.backbone.clip.token_embedding.weight.grad.abs().sum() > 0
@@ -111,7 +104,7 @@ def test_set_classes_open_vocabulary(model):
     model.set_classes(['walking', 'running', 'jumping'])
     model.eval()
     with torch.no_grad():
-        out = model(torch.randn(1, 4, 3, 64, 64), samples([0]),
+        out = model(torch.randn(1, 4, 3, 64, 64), labelled_samples([0]),
                     mode='predict')
     assert out[0].pred_scores.item.shape == (3,)
 

@@ -10,25 +10,15 @@ import pytest
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
-from mmengine.structures import LabelData
 
-from conftest import REPO_ROOT, demo_cfg_options, tiny_bike_model
+from conftest import (REPO_ROOT, demo_cfg_options, labelled_samples,
+                      tiny_bike_model)
 from text4vis_lda import fit_lda_classifier, sample_per_class
 
 DEMO = osp.join(REPO_ROOT, 'configs', 'demo', 'text4vis_tiny_demo.py')
-
-
-def samples(labels):
-    out = []
-    for label in labels:
-        sample = ActionDataSample()
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
-        out.append(sample)
-    return out
 
 
 def tiny_text4vis(num_classes=4, backbone=None, **head):
@@ -57,7 +47,7 @@ def test_text_classifier_is_normalised_text_embeddings_and_stays_frozen():
     optim = build_optim_wrapper(
         model, dict(optimizer=dict(type='AdamW', lr=1e-2)))
     visual_before = model.backbone.clip.visual.conv1.weight.clone()
-    losses = model(torch.randn(3, 4, 3, 64, 64), samples([0, 2, 3]),
+    losses = model(torch.randn(3, 4, 3, 64, 64), labelled_samples([0, 2, 3]),
                    mode='loss')
     optim.update_params(losses['loss_cls'])
     assert not torch.equal(visual_before,
@@ -75,7 +65,7 @@ def test_text_classifier_is_normalised_text_embeddings_and_stays_frozen():
 def test_trainable_text_encoder_is_rejected():
     model = tiny_text4vis(backbone=dict(freeze_text=False)).train()
     with pytest.raises(ValueError, match='freeze_text=True'):
-        model(torch.randn(1, 4, 3, 64, 64), samples([0]), mode='loss')
+        model(torch.randn(1, 4, 3, 64, 64), labelled_samples([0]), mode='loss')
 
 
 def test_orthogonal_classifier_rows_are_orthonormal():
@@ -155,7 +145,7 @@ def test_three_modes_and_multi_view_averaging(temporal):
         backbone = dict(type='CrossFrameOpenCLIP',
                         frame_interaction=dict(type='TokenT1D'))
     model = tiny_text4vis(backbone=backbone, **head).train()
-    losses = model(torch.randn(2, 4, 3, 64, 64), samples([1, 3]),
+    losses = model(torch.randn(2, 4, 3, 64, 64), labelled_samples([1, 3]),
                    mode='loss')
     assert {'loss_cls', 'top1_acc'} <= set(losses)
     losses['loss_cls'].backward()
@@ -167,7 +157,8 @@ def test_three_modes_and_multi_view_averaging(temporal):
     model.eval()
     views = torch.randn(2, 3, 4, 3, 64, 64)  # B=2, V=3 views of T=4 frames
     with torch.no_grad():
-        out = model(views.flatten(1, 2), samples([0, 1]), mode='predict')
+        out = model(views.flatten(1, 2), labelled_samples([0, 1]),
+                    mode='predict')
         frames = model(views.flatten(1, 2), mode='tensor')
         per_view = torch.stack([
             model(views[:, v], mode='tensor', stage='head') for v in range(3)

@@ -7,23 +7,12 @@ import numpy as np
 import pytest
 import torch
 from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
 from mmengine.config import Config
-from mmengine.structures import LabelData
 
-from conftest import REPO_ROOT, tiny_bike_model
+from conftest import REPO_ROOT, labelled_samples, tiny_bike_model
 from test_text4vis import train_losses
 
 DEMO = osp.join(REPO_ROOT, 'configs', 'demo', 'xclip_tiny_demo.py')
-
-
-def samples(labels):
-    out = []
-    for label in labels:
-        sample = ActionDataSample()
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
-        out.append(sample)
-    return out
 
 
 def cross_frame_clip(**kwargs):
@@ -140,7 +129,7 @@ def test_head_heads_and_classifier_checks():
 
 def test_three_modes_and_multi_view_averaging():
     model = tiny_xclip().train()
-    losses = model(torch.randn(2, 4, 3, 64, 64), samples([1, 3]),
+    losses = model(torch.randn(2, 4, 3, 64, 64), labelled_samples([1, 3]),
                    mode='loss')
     assert {'loss_cls', 'top1_acc'} <= set(losses)
     losses['loss_cls'].backward()
@@ -155,7 +144,8 @@ def test_three_modes_and_multi_view_averaging():
     model.eval()
     views = torch.randn(2, 3, 4, 3, 64, 64)  # B=2, V=3 views of T=4 frames
     with torch.no_grad():
-        out = model(views.flatten(1, 2), samples([0, 1]), mode='predict')
+        out = model(views.flatten(1, 2), labelled_samples([0, 1]),
+                    mode='predict')
         frames, patches = model(views.flatten(1, 2), mode='tensor')
         per_view = torch.stack([
             model(views[:, v], mode='tensor', stage='head') for v in range(3)
@@ -175,7 +165,7 @@ def test_mixup_cutmix_soft_labels_reach_the_loss():
     for aug in blending.augments:
         aug.num_classes = 4
     inputs, data = blending(torch.randn(4, 4, 3, 64, 64),
-                            samples([0, 1, 2, 3]))
+                            labelled_samples([0, 1, 2, 3]))
     soft = torch.stack([s.gt_labels.item for s in data])
     assert soft.shape == (4, 4)
     losses = model(inputs, data, mode='loss')
