@@ -133,9 +133,6 @@ class Text4VisHead(BaseHead):
             in_channels, temporal_layers,
             temporal_heads) if temporal_layers > 0 else nn.Identity()
 
-    def init_weights(self) -> None:
-        """The temporal transformer initialises itself."""
-
     def category_embeddings(self, sentence: torch.Tensor,
                             token_feats: torch.Tensor,
                             word_mask: torch.Tensor) -> TextEmbeddings:
