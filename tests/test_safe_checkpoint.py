@@ -1,6 +1,5 @@
 """Checkpoint loading stays weights_only: with bike_mm imported (conftest),
-mmengine's own types are
-allow-listed, anything else is still refused."""
+mmengine's own types are allow-listed, anything else is still refused."""
 import pickle
 
 import numpy as np
