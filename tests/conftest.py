@@ -1,5 +1,6 @@
 """Shared fixtures: the demo dataset and tiny model configs."""
 import os.path as osp
+import socket
 import sys
 
 import pytest
@@ -44,6 +45,13 @@ def demo_cfg_options(demo_dir: str) -> dict:
         options[split + '_dataloader.num_workers'] = 0
         options[split + '_dataloader.persistent_workers'] = False
     return options
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface, for a distributed run."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
 
 
 def labelled_samples(labels) -> list:

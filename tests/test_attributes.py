@@ -27,7 +27,7 @@ from mmaction.datasets.transforms import UniformSample
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from conftest import REPO_ROOT, demo_cfg_options, tiny_bike_model
+from conftest import REPO_ROOT, demo_cfg_options, free_port, tiny_bike_model
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
 import generate_attributes  # noqa: E402
@@ -153,7 +153,7 @@ def test_two_process_generation_equals_one_process(few_videos, tmp_path):
     env = dict(os.environ, OMP_NUM_THREADS='1')
     subprocess.run([
         sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
-        '2', '--master_port', '29533',
+        '2', '--master_port', str(free_port()),
         osp.join(REPO_ROOT, 'tools', 'generate_attributes.py'), ann,
         '--data-prefix', prefix, '--lexicon', lexicon, '--out',
         str(out), '--arch', 'ViT-Tiny-16', '--pretrained', 'none',

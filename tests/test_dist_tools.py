@@ -4,7 +4,6 @@ import argparse
 import os
 import os.path as osp
 import pickle
-import socket
 import subprocess
 import sys
 
@@ -15,15 +14,10 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.runner.amp import autocast
 
-from conftest import DEMO_CONFIG, REPO_ROOT, demo_cfg_options, tiny_bike_model
+from conftest import (DEMO_CONFIG, REPO_ROOT, demo_cfg_options, free_port,
+                      tiny_bike_model)
 
 TOOLS = osp.join(REPO_ROOT, 'tools')
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def run_tool(args, options):
