@@ -9,6 +9,6 @@ from .engine import enable_cpu_distributed, enable_safe_checkpoint_loading
 enable_safe_checkpoint_loading()
 enable_cpu_distributed()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, evaluation, models, structures  # noqa: E402,F401
 
 __version__ = '0.1.0'
