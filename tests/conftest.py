@@ -7,9 +7,9 @@ import pytest
 import torch
 from mmaction.structures import ActionDataSample
 from mmaction.utils import register_all_modules
-from mmengine.structures import LabelData
 
 import bike_mm  # noqa: F401  (registers the components)
+from bike_mm.structures import set_gt_label
 
 register_all_modules()  # mmaction as the default registry scope
 
@@ -55,13 +55,11 @@ def free_port() -> int:
 
 
 def labelled_samples(labels) -> list:
-    """ActionDataSamples with the given class indices as ``gt_labels``."""
-    samples = []
-    for label in labels:
-        sample = ActionDataSample()
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
-        samples.append(sample)
-    return samples
+    """ActionDataSamples with the given class indices as ground truth."""
+    return [
+        set_gt_label(ActionDataSample(), torch.tensor([label]))
+        for label in labels
+    ]
 
 
 def tiny_bike_model(num_classes: int = 4, **head) -> dict:

@@ -15,7 +15,6 @@ import torch
 import torch.nn.functional as F
 from mmengine.config import Config
 from mmengine.runner import Runner
-from mmengine.structures import LabelData
 from open_clip.transform import PreprocessCfg, image_transform_v2
 from PIL import Image
 
@@ -23,6 +22,8 @@ from bike_mm.datasets import AttributeFile, LoadAttributeSentence
 from bike_mm.evaluation.metrics import BranchAccMetric
 from bike_mm.models import OpenCLIP
 from bike_mm.models.utils import TextEmbeddings
+from bike_mm.structures import (branch_scores, pred_score, set_gt_label,
+                                 set_pred_score)
 from mmaction.datasets.transforms import UniformSample
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
@@ -242,8 +243,8 @@ def head_samples(video_scores, labels):
     samples = []
     for score, label in zip(video_scores, labels):
         sample = ActionDataSample()
-        sample.pred_scores = LabelData(item=torch.tensor(score))
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
+        set_pred_score(sample, torch.tensor(score))
+        set_gt_label(sample, torch.tensor([label]))
         samples.append(sample)
     return samples
 
@@ -261,12 +262,13 @@ def test_fusion_arithmetic_and_branch_metric():
     head.predict(attributes, cats, samples, logit_scale=10., fuse=True)
     s_a = torch.softmax(10. * torch.tensor([[0., 1., 0.], [1., 0., -1.]]), 1)
     for sample, v, a in zip(samples, video, s_a):
-        torch.testing.assert_close(sample.pred_scores.attributes, a)
-        torch.testing.assert_close(sample.pred_scores.video, torch.tensor(v))
-        torch.testing.assert_close(sample.pred_scores.item,
+        branches = branch_scores(sample)
+        torch.testing.assert_close(branches['attributes'], a)
+        torch.testing.assert_close(branches['video'], torch.tensor(v))
+        torch.testing.assert_close(pred_score(sample),
                                    0.75 * torch.tensor(v) + 0.25 * a)
     # fused: sample 0 is 0.75*[.1,.2,.7]+.25*[~0,~1,~0] -> class 2 (wrong)
-    assert [int(s.pred_labels.item) for s in samples] == [2, 0]
+    assert [int(pred_score(s).argmax()) for s in samples] == [2, 0]
 
     metric = BranchAccMetric(metric_options=dict(top_k_accuracy=dict(
         topk=(1, ))))
@@ -295,7 +297,7 @@ def recognizer_batch(model, labels):
     samples = []
     for label, token in zip(labels, tokens):
         sample = ActionDataSample(metainfo=dict(attribute_tokens=token))
-        sample.gt_labels = LabelData(item=torch.tensor([label]))
+        set_gt_label(sample, torch.tensor([label]))
         samples.append(sample)
     return torch.randn(len(labels), 4, 3, 64, 64), samples
 
@@ -337,17 +339,18 @@ def test_recognizer_predict_fused_and_single_branch():
     with torch.no_grad():
         fused = model.predict(inputs, samples)
     for sample in fused:
-        scores = sample.pred_scores
+        branches = branch_scores(sample)
         torch.testing.assert_close(
-            scores.item, 0.6 * scores.video + 0.4 * scores.attributes)
+            pred_score(sample),
+            0.6 * branches['video'] + 0.4 * branches['attributes'])
     model.branches = ('attributes', )
     _, samples = recognizer_batch(model, [0, 1])
     with torch.no_grad():
         only = model.predict(None, samples)
     for a, b in zip(fused, only):
-        torch.testing.assert_close(b.pred_scores.item,
-                                   a.pred_scores.attributes)
-        assert set(b.pred_scores.keys()) == {'item'}
+        torch.testing.assert_close(pred_score(b),
+                                   branch_scores(a)['attributes'])
+        assert branch_scores(b) == {}
     # plug-and-play: the category encoder encodes the sentences
     plug = tiny_bike_model(num_classes=4)
     plug.update(attributes_head=dict(type='AttributesHead', num_classes=4,

@@ -14,6 +14,8 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.runner.amp import autocast
 
+from bike_mm.structures import gt_label, pred_score, set_gt_label
+
 from conftest import (DEMO_CONFIG, REPO_ROOT, demo_cfg_options, free_port,
                       tiny_bike_model)
 
@@ -84,11 +86,10 @@ def test_dist_train_and_dist_test_on_cpu(demo_data, tmp_path):
     # every video once, in dataset order, with the same scores
     assert len(dist_results) == len(single_results) == 45
     for dist_result, single_result in zip(dist_results, single_results):
-        assert torch.equal(dist_result['gt_labels']['item'],
-                           single_result['gt_labels']['item'])
+        assert torch.equal(gt_label(dist_result), gt_label(single_result))
         torch.testing.assert_close(
-            dist_result['pred_scores']['item'],
-            single_result['pred_scores']['item'],
+            pred_score(dist_result),
+            pred_score(single_result),
             rtol=0, atol=1e-5)
 
 
@@ -103,7 +104,7 @@ def test_amp_flag_on_cpu_fails_clearly():
 
 
 def samples(labels):
-    return [ActionDataSample().set_gt_labels(label) for label in labels]
+    return [set_gt_label(ActionDataSample(), label) for label in labels]
 
 
 def build_tiny_bike(**backbone) -> torch.nn.Module:

@@ -14,6 +14,7 @@ from torch.nn.parallel import DistributedDataParallel
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.models.utils.gather import (gather_batch, gather_sizes,
                                          score_columns)
+from bike_mm.structures import set_gt_label
 
 GLOBAL_BATCH = 8
 NUM_CLASSES = 5
@@ -100,7 +101,7 @@ def build_model(case: dict) -> TinyVideoText:
 
 
 def samples_of(labels: torch.Tensor) -> list:
-    return [ActionDataSample().set_gt_labels(label) for label in labels]
+    return [set_gt_label(ActionDataSample(), label) for label in labels]
 
 
 def _worker(rank: int, world_size: int, store: str, out: str) -> None:

@@ -21,6 +21,7 @@ from bike_mm.evaluation.metrics.zero_shot_metric import (
     class_subset, subset_topk_predictions)
 from bike_mm.models.heads.vcs_head import sample_positive_classes
 from bike_mm.models.losses.dist_infonce_loss import DistInfoNCELoss
+from bike_mm.structures import set_gt_label, set_pred_score
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis'))
 from compare_work_dirs import compare, format_table  # noqa: E402
@@ -30,9 +31,10 @@ from test_splits import format_report  # noqa: E402
 def samples(scores, labels):
     """Metric inputs as the test loop hands them over."""
     return [
-        dict(pred_scores=dict(item=torch.tensor(s, dtype=torch.float)),
-             gt_labels=dict(item=torch.tensor([lab])))
-        for s, lab in zip(scores, labels)
+        set_gt_label(
+            set_pred_score(ActionDataSample(),
+                           torch.tensor(s, dtype=torch.float)),
+            torch.tensor([lab])).to_dict() for s, lab in zip(scores, labels)
     ]
 
 
@@ -174,8 +176,8 @@ def test_recognizer_trains_on_multi_hot_labels():
     batch = []
     for positives in ([0, 3], [1], [3, 4]):
         sample = ActionDataSample()
-        sample.set_gt_labels(
-            torch.zeros(5).index_fill_(0, torch.tensor(positives), 1.))
+        set_gt_label(
+            sample, torch.zeros(5).index_fill_(0, torch.tensor(positives), 1.))
         batch.append(sample)
     inputs = torch.randn(3, 4, 3, 64, 64)
     torch.manual_seed(0)

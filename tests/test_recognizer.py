@@ -3,6 +3,8 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
+from bike_mm.structures import pred_score
+
 from conftest import labelled_samples, tiny_bike_model
 
 
@@ -26,13 +28,13 @@ def test_loss_mode(model):
     assert model.backbone.clip.token_embedding.weight.grad is None
 
 
-def test_predict_mode_fills_pred_scores(model):
+def test_predict_mode_fills_pred_score(model):
     model.eval()
     data = labelled_samples([1, 3])
     with torch.no_grad():
         out = model(torch.randn(2, 4, 3, 64, 64), data, mode='predict')
     for sample in out:
-        scores = sample.pred_scores.item
+        scores = pred_score(sample)
         assert scores.shape == (4,)
         assert scores.sum().item() == pytest.approx(1.0, abs=1e-5)
 
@@ -64,7 +66,7 @@ def test_multi_view_scores_are_averaged_per_sample(average):
         per_view = per_view.softmax(-1)
     expected = per_view.mean(1)
     for b in range(2):
-        torch.testing.assert_close(out[b].pred_scores.item, expected[b],
+        torch.testing.assert_close(pred_score(out[b]), expected[b],
                                    rtol=1e-5, atol=1e-6)
 
 
@@ -106,7 +108,7 @@ def test_set_classes_open_vocabulary(model):
     with torch.no_grad():
         out = model(torch.randn(1, 4, 3, 64, 64), labelled_samples([0]),
                     mode='predict')
-    assert out[0].pred_scores.item.shape == (3,)
+    assert pred_score(out[0]).shape == (3,)
 
 
 def test_label_file_must_match_num_classes(tmp_path):

@@ -14,6 +14,8 @@ from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
 from mmengine.runner import Runner
 
+from bike_mm.structures import pred_score
+
 from conftest import (REPO_ROOT, demo_cfg_options, labelled_samples,
                       tiny_bike_model)
 from text4vis_lda import fit_lda_classifier, sample_per_class
@@ -166,7 +168,7 @@ def test_three_modes_and_multi_view_averaging(temporal):
     assert frames.shape == (6, 4, 64)
     expected = per_view.softmax(-1).mean(1)
     for b in range(2):
-        torch.testing.assert_close(out[b].pred_scores.item, expected[b],
+        torch.testing.assert_close(pred_score(out[b]), expected[b],
                                    rtol=1e-5, atol=1e-6)
 
 

@@ -9,6 +9,8 @@ import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
+from bike_mm.structures import gt_label, pred_score
+
 from conftest import REPO_ROOT, labelled_samples, tiny_bike_model
 from test_text4vis import train_losses
 
@@ -153,7 +155,7 @@ def test_three_modes_and_multi_view_averaging():
     assert frames.shape == (6, 4, 64) and patches.shape == (6, 4, 16, 64)
     expected = per_view.softmax(-1).mean(1)
     for b in range(2):
-        torch.testing.assert_close(out[b].pred_scores.item, expected[b],
+        torch.testing.assert_close(pred_score(out[b]), expected[b],
                                    rtol=1e-5, atol=1e-6)
 
 
@@ -166,7 +168,7 @@ def test_mixup_cutmix_soft_labels_reach_the_loss():
         aug.num_classes = 4
     inputs, data = blending(torch.randn(4, 4, 3, 64, 64),
                             labelled_samples([0, 1, 2, 3]))
-    soft = torch.stack([s.gt_labels.item for s in data])
+    soft = torch.stack([gt_label(s) for s in data])
     assert soft.shape == (4, 4)
     losses = model(inputs, data, mode='loss')
     assert torch.isfinite(losses['loss_cls'])

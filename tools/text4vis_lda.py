@@ -25,6 +25,8 @@ from mmengine.runner import load_checkpoint
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from torch.utils.data import DataLoader, Subset
 
+from bike_mm.structures import gt_label
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -101,7 +103,7 @@ def extract_features(model: torch.nn.Module,
         videos = frames.mean(1).view(len(data['data_samples']), -1,
                                      frames.shape[-1]).mean(1)
         feats.append(videos.cpu())
-        labels += [int(s.gt_labels.item) for s in data['data_samples']]
+        labels += [int(gt_label(s)) for s in data['data_samples']]
     return torch.cat(feats).numpy(), np.asarray(labels)
 
 

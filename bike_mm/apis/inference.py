@@ -17,6 +17,7 @@ import bike_mm  # noqa: F401  (registers the components)
 from mmaction.apis import init_recognizer as mmaction_init_recognizer
 from mmaction.registry import MODELS
 from ..datasets.label_files import load_class_names
+from ..structures import pred_score
 
 # Pipeline steps that choose the temporal clips and the spatial crops.
 SAMPLERS = ('UniformSample', 'SampleFrames')
@@ -229,7 +230,7 @@ def inference_recognizer(model: nn.Module,
     # packing keeps only the model inputs; the sentence is read before it
     packed = pack(results)
     result = model.test_step(pseudo_collate([packed]))[0]
-    scores = result.pred_scores.item.cpu()
+    scores = pred_score(result).cpu()
     top = scores.topk(min(topk, scores.numel()))
     names = model.class_names
     clip_len = pipeline_cfg[find_step(pipeline_cfg, SAMPLERS)]['clip_len']

@@ -7,6 +7,8 @@ from mmengine.evaluator import BaseMetric
 
 from mmaction.registry import METRICS
 
+from ...structures import gt_label, pred_score
+
 
 def class_subset(num_classes: int, size: int, seed: int) -> np.ndarray:
     """A random subset of ``size`` class indices, fixed by ``seed``.
@@ -121,10 +123,10 @@ class ZeroShotMetric(BaseMetric):
     def process(self, data_batch: Any, data_samples: Sequence[dict]) -> None:
         """Keep the scores and the label of every sample."""
         for sample in data_samples:
-            label = sample['gt_labels']['item']
+            label = gt_label(sample)
             if label.numel() != 1:
                 raise ValueError('ZeroShotMetric needs single-label samples')
-            self.results.append((sample['pred_scores']['item'].cpu().numpy(),
+            self.results.append((pred_score(sample).cpu().numpy(),
                                  int(label.item())))
 
     def compute_metrics(

@@ -5,13 +5,12 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import normal_init
-from mmengine.structures import LabelData
 from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
+from ...structures import batch_labels, pred_score, set_pred_score
 from ..utils.text_embeddings import TextEmbeddings
-from .vcs_head import labels_of
 
 
 def _projection(dim: int) -> nn.Module:
@@ -166,7 +165,7 @@ class AttributesHead(BaseHead):
             dict[str, Tensor]: ``loss_attributes``.
         """
         loss = self.loss_cls(attributes, categories.sentence,
-                             labels_of(data_samples).to(attributes.device),
+                             batch_labels(data_samples).to(attributes.device),
                              self.score, logit_scale, category_labels)
         return dict(loss_attributes=loss)
 
@@ -180,22 +179,19 @@ class AttributesHead(BaseHead):
             categories (TextEmbeddings): All K categories.
             data_samples (list[ActionDataSample]): The B samples.
             logit_scale (Tensor): Inverse temperature.
-            fuse (bool): The samples hold the video branch's S_V in
-                ``pred_scores.item``. They then get the fused S in
-                ``pred_scores.item`` and the branches' own scores in
-                ``pred_scores.video`` and ``pred_scores.attributes``
-                (evaluated by :class:`BranchAccMetric`). Defaults to False.
+            fuse (bool): The samples hold the video branch's S_V as their
+                predicted scores. They then get the fused S as prediction
+                and the branches' own scores as ``branch_scores`` ``video``
+                and ``attributes`` (evaluated by :class:`BranchAccMetric`).
+                Defaults to False.
         """
         scores = self.average_clip(self(attributes, categories, logit_scale))
         for sample, score in zip(data_samples, scores):
             if fuse:
-                video = sample.pred_scores.item
+                video = pred_score(sample)
                 fused = self.fusion_weight * video + \
                     (1 - self.fusion_weight) * score
-                sample.pred_scores = LabelData(
-                    item=fused, video=video, attributes=score)
+                set_pred_score(sample, fused, video=video, attributes=score)
             else:
-                sample.pred_scores = LabelData(item=score)
-            sample.pred_labels = LabelData(
-                item=sample.pred_scores.item.argmax(dim=-1, keepdim=True))
+                set_pred_score(sample, score)
         return data_samples

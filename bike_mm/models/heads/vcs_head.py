@@ -8,17 +8,9 @@ from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
+from ...structures import batch_labels
 from ..common.temporal_transformer import TemporalTransformer
 from ..utils.text_embeddings import TextEmbeddings
-
-
-def labels_of(data_samples: SampleList) -> torch.Tensor:
-    """Ground-truth labels of a batch: ``[N]`` indices, or ``[N, K]``
-    multi-hot for multi-label samples."""
-    labels = [s.gt_labels.item for s in data_samples]
-    if labels[0].numel() == 1:
-        return torch.cat([label.view(1) for label in labels]).long()
-    return torch.stack(labels)
 
 
 def sample_positive_classes(labels: torch.Tensor) -> torch.Tensor:
@@ -203,7 +195,7 @@ class VCSHead(BaseHead):
             dict[str, Tensor]: ``loss_cls``.
         """
         loss = self.loss_cls(self.temporal(frames), categories,
-                             labels_of(data_samples).to(frames.device),
+                             batch_labels(data_samples).to(frames.device),
                              self.score, logit_scale, category_labels)
         return dict(loss_cls=loss)
 

@@ -8,7 +8,8 @@ from mmaction.registry import MODELS
 from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...datasets.label_files import load_class_names
-from ..heads.vcs_head import labels_of, sample_positive_classes
+from ...structures import batch_labels
+from ..heads.vcs_head import sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings
 
 
@@ -284,7 +285,7 @@ class BIKERecognizer(BaseRecognizer):
 
         Args:
             inputs (Tensor): ``[B, T, C, H, W]``.
-            data_samples (list[ActionDataSample]): With ``gt_labels``:
+            data_samples (list[ActionDataSample]): With ground truth:
                 class indices, or multi-hot vectors (multi-label data).
         """
         trained = [b for b in self.branches if b not in self.frozen_branches]
@@ -293,7 +294,7 @@ class BIKERecognizer(BaseRecognizer):
                                f'(frozen_branches={self.frozen_branches}); '
                                'there is nothing to train')
         logit_scale = self.backbone.logit_scale
-        labels = labels_of(data_samples).to(logit_scale.device)
+        labels = batch_labels(data_samples).to(logit_scale.device)
         if getattr(self.cls_head, 'needs_all_categories', False):
             # a classifier head (Text4Vis, X-CLIP) scores all K classes and
             # reads hard, soft (mixup) or multi-hot labels itself
@@ -325,7 +326,7 @@ class BIKERecognizer(BaseRecognizer):
 
     def predict(self, inputs: torch.Tensor, data_samples: SampleList,
                 **kwargs) -> SampleList:
-        """Scores of all K classes, views averaged, in ``pred_scores``; with
+        """Scores of all K classes, views averaged, as predicted scores; with
         both branches the fused scores, plus each branch's own (see
         :meth:`AttributesHead.predict`).
 
