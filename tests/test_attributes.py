@@ -22,8 +22,7 @@ from bike_mm.datasets import AttributeFile, LoadAttributeSentence
 from bike_mm.evaluation.metrics import BranchAccMetric
 from bike_mm.models import OpenCLIP
 from bike_mm.models.utils import TextEmbeddings
-from bike_mm.structures import (branch_scores, pred_score, set_gt_label,
-                                 set_pred_score)
+from bike_mm.structures import branch_scores, pred_score, set_gt_label
 from mmaction.datasets.transforms import UniformSample
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
@@ -239,37 +238,48 @@ def test_missing_attributes_error_or_fallback(attribute_file):
         LoadAttributeSentence(attribute_file, topk=5)
 
 
-def head_samples(video_scores, labels):
+def labelled_samples(labels):
     samples = []
-    for score, label in zip(video_scores, labels):
+    for label in labels:
         sample = ActionDataSample()
-        set_pred_score(sample, torch.tensor(score))
         set_gt_label(sample, torch.tensor([label]))
         samples.append(sample)
     return samples
 
 
-def test_fusion_arithmetic_and_branch_metric():
+# two samples of 2 views each; 3 classes
+FUSION_VIDEO = torch.tensor([[[0.2, 0.1, 0.6], [0.0, 0.1, 0.4]],
+                             [[0.5, 0.3, 0.2], [0.3, 0.3, 0.2]]])
+FUSION_CATEGORIES = torch.tensor([[1., 0.], [0., 1.], [-1., 0.]])
+FUSION_ATTRIBUTES = torch.tensor([[0., 2.], [3., 0.]])  # S_A rows below
+
+
+def fused_samples(**head_args):
     head = MODELS.build(
         dict(type='AttributesHead', num_classes=3, in_channels=2,
-             fusion_weight=0.75))
-    categories = torch.tensor([[1., 0.], [0., 1.], [-1., 0.]])
-    attributes = torch.tensor([[0., 2.], [3., 0.]])  # -> classes 1 and 0
-    video = [[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]]  # -> classes 2 and 0
-    samples = head_samples(video, labels=[1, 0])
-    cats = TextEmbeddings(categories, categories[:, None],
+             **head_args))
+    cats = TextEmbeddings(FUSION_CATEGORIES, FUSION_CATEGORIES[:, None],
                           torch.ones(3, 1, dtype=torch.bool))
-    head.predict(attributes, cats, samples, logit_scale=10., fuse=True)
-    s_a = torch.softmax(10. * torch.tensor([[0., 1., 0.], [1., 0., -1.]]), 1)
-    for sample, v, a in zip(samples, video, s_a):
-        branches = branch_scores(sample)
-        torch.testing.assert_close(branches['attributes'], a)
-        torch.testing.assert_close(branches['video'], torch.tensor(v))
-        torch.testing.assert_close(pred_score(sample),
-                                   0.75 * torch.tensor(v) + 0.25 * a)
-    # fused: sample 0 is 0.75*[.1,.2,.7]+.25*[~0,~1,~0] -> class 2 (wrong)
-    assert [int(pred_score(s).argmax()) for s in samples] == [2, 0]
+    samples = labelled_samples([1, 0])
+    head.predict(FUSION_ATTRIBUTES, cats, samples, logit_scale=10.,
+                 video_similarity=FUSION_VIDEO.flatten(0, 1))
+    return samples
 
+
+def test_fusion_of_similarities_eq4_and_branch_metric():
+    samples = fused_samples(fusion_weight=0.75)
+    # by hand: S_V = mean of the views, S_A = cosines,
+    # S = 0.75 S_V + 0.25 S_A
+    video = [[0.1, 0.1, 0.5], [0.4, 0.3, 0.2]]
+    attributes = [[0., 1., 0.], [1., 0., -1.]]
+    fused = [[0.075, 0.325, 0.375], [0.55, 0.225, -0.1]]
+    for i, sample in enumerate(samples):
+        branches = branch_scores(sample)
+        torch.testing.assert_close(branches['video'], torch.tensor(video[i]))
+        torch.testing.assert_close(branches['attributes'],
+                                   torch.tensor(attributes[i]))
+        torch.testing.assert_close(pred_score(sample), torch.tensor(fused[i]))
+    # sample 0 (label 1) fused -> class 2, wrong; sample 1 right
     metric = BranchAccMetric(metric_options=dict(top_k_accuracy=dict(
         topk=(1, ))))
     metric.process(None, [s.to_dict() for s in samples])
@@ -279,13 +289,34 @@ def test_fusion_arithmetic_and_branch_metric():
     assert results['attributes_top1'] == 1.0
 
 
+def test_released_fusion_of_unscaled_softmaxes():
+    samples = fused_samples(fusion='released', fusion_weight=0.7)
+    # by hand: mean over views of softmax(S_V), softmax(S_A) (no logit
+    # scale), S = 0.7 p_V + 0.3 p_A
+    video = [[0.286208, 0.286819, 0.426973], [0.367474, 0.332063, 0.300463]]
+    attributes = [[0.211942, 0.576117, 0.211942],
+                  [0.665241, 0.244728, 0.090031]]
+    fused = [[0.263928, 0.373609, 0.362463], [0.456804, 0.305863, 0.237333]]
+    for i, sample in enumerate(samples):
+        branches = branch_scores(sample)
+        for got, want in ((branches['video'], video[i]),
+                          (branches['attributes'], attributes[i]),
+                          (pred_score(sample), fused[i])):
+            torch.testing.assert_close(got, torch.tensor(want), atol=1e-6,
+                                       rtol=0)
+    # here the released fusion turns sample 0 to its label, class 1
+    assert [int(pred_score(s).argmax()) for s in samples] == [1, 0]
+    with pytest.raises(ValueError, match='fusion must be one of'):
+        fused_samples(fusion='prob')
+
+
 def tiny_two_branch_model(**kwargs):
     cfg = tiny_bike_model(num_classes=4)
     cfg.update(
         attributes_head=dict(
             type='AttributesHead', num_classes=4, in_channels=64,
-            text_encoder=dict(type='OpenCLIP', arch='ViT-Tiny-16',
-                              freeze_text=False, freeze_vision=True),
+            text_encoder=dict(type='OpenCLIPTextEncoder', arch='ViT-Tiny-16',
+                              freeze_text=False),
             projection=True, fusion_weight=0.6),
         **kwargs)
     return MODELS.build(cfg)
@@ -305,8 +336,7 @@ def recognizer_batch(model, labels):
 def test_recognizer_branches_losses_and_freezing():
     torch.manual_seed(0)
     model = tiny_two_branch_model()
-    assert model.attributes_head.text_encoder.clip.visual.__class__ is \
-        torch.nn.Identity
+    assert model.attributes_head.text_encoder.clip.visual is None
     inputs, samples = recognizer_batch(model, [0, 1, 2, 1])
     assert set(model.loss(inputs, samples)) == {'loss_cls', 'loss_attributes'}
 
@@ -347,9 +377,12 @@ def test_recognizer_predict_fused_and_single_branch():
     _, samples = recognizer_batch(model, [0, 1])
     with torch.no_grad():
         only = model.predict(None, samples)
+    scale = model.backbone.logit_scale
     for a, b in zip(fused, only):
-        torch.testing.assert_close(pred_score(b),
-                                   branch_scores(a)['attributes'])
+        # fused branch scores are similarities (Eq. 4); alone, the branch
+        # predicts their scaled softmax
+        torch.testing.assert_close(
+            pred_score(b), (scale * branch_scores(a)['attributes']).softmax(0))
         assert branch_scores(b) == {}
     # plug-and-play: the category encoder encodes the sentences
     plug = tiny_bike_model(num_classes=4)

@@ -19,7 +19,7 @@ from mmaction.structures import ActionDataSample
 from bike_mm.evaluation import AccMAPMetric, ZeroShotMetric
 from bike_mm.evaluation.metrics.zero_shot_metric import (
     class_subset, subset_topk_predictions)
-from bike_mm.models.heads.vcs_head import sample_positive_classes
+from bike_mm.models.utils import sample_positive_classes
 from bike_mm.models.losses.dist_infonce_loss import DistInfoNCELoss
 from bike_mm.structures import set_gt_label, set_pred_score
 

@@ -27,8 +27,7 @@ def tiny_xclip(num_classes=4, **head):
     cfg['prompt_template'] = '{}'
     cfg['backbone'].update(
         type='CrossFrameOpenCLIP',
-        frame_interaction=dict(type='CrossFrameMessage'),
-        patch_tokens=True)
+        frame_interaction=dict(type='CrossFrameMessage'))
     cfg['cls_head'] = dict(
         type='XCLIPHead',
         num_classes=num_classes,
@@ -87,12 +86,14 @@ def test_message_tokens_carry_information_across_frames(clips):
 def test_patch_tokens_and_interaction_layers():
     backbone = cross_frame_clip(
         frame_interaction=dict(type='CrossFrameMessage'),
-        interaction_layers=[1],
-        patch_tokens=True)
+        interaction_layers=[1])
     assert list(backbone.frame_interactions) == ['1']
-    frames, patches = backbone.encode_frames(torch.randn(2, 3, 3, 64, 64))
+    clips = torch.randn(2, 3, 3, 64, 64)
+    frames, patches = backbone.encode_frames_and_patches(clips)
     assert frames.shape == (2, 3, 64)
     assert patches.shape == (2, 3, 16, 64)  # 4x4 patches of width 64
+    # one return type: the frame embeddings alone
+    torch.testing.assert_close(backbone.encode_frames(clips), frames)
     with pytest.raises(ValueError, match=r'interaction_layers \[5\]'):
         cross_frame_clip(frame_interaction=dict(type='CrossFrameMessage'),
                          interaction_layers=[5])
@@ -124,9 +125,8 @@ def test_head_heads_and_classifier_checks():
     plain = tiny_bike_model()
     plain['cls_head'] = dict(type='XCLIPHead', num_classes=4,
                              in_channels=64, visual_width=64)
-    model = MODELS.build(plain)
-    with pytest.raises(TypeError, match='patch_tokens=True'):
-        model(torch.randn(1, 4, 3, 64, 64), mode='tensor', stage='head')
+    with pytest.raises(TypeError, match='needs patch tokens'):
+        MODELS.build(plain)
 
 
 def test_three_modes_and_multi_view_averaging():

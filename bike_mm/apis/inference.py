@@ -17,6 +17,7 @@ import bike_mm  # noqa: F401  (registers the components)
 from mmaction.apis import init_recognizer as mmaction_init_recognizer
 from mmaction.registry import MODELS
 from ..datasets.label_files import load_class_names
+from ..models.heads import VCSHead
 from ..structures import pred_score
 
 # Pipeline steps that choose the temporal clips and the spatial crops.
@@ -165,7 +166,8 @@ def check_video(video: str) -> None:
 
 def temporal_saliency(model: nn.Module, inputs: torch.Tensor,
                       class_index: torch.Tensor) -> torch.Tensor:
-    """VCS temporal saliency of some classes over one clip.
+    """VCS temporal saliency of some classes over one clip, as the model's
+    :class:`VCSHead` weights the frames (:meth:`VCSHead.temporal_saliency`).
 
     Args:
         model (nn.Module): A recognizer with a :class:`VCSHead`.
@@ -176,15 +178,15 @@ def temporal_saliency(model: nn.Module, inputs: torch.Tensor,
         Tensor: ``[k, T]``, each row summing to 1.
     """
     head = model.cls_head
-    if getattr(head, 'aggregation', None) != 'vcs':
+    if not isinstance(head, VCSHead):
         raise ValueError(
             f'{type(head).__name__} does not aggregate frames by Video '
             'Concept Spotting, so it has no temporal saliency to show')
     data = model.data_preprocessor(
         dict(inputs=[inputs], data_samples=None), False)
-    frames, _ = model.extract_feat(data['inputs'])
+    frames = model.encode_video(data['inputs'])
     categories = model.all_categories().select(class_index.to(frames.device))
-    return head.saliency(head.temporal(frames), categories)[0].cpu()
+    return head.temporal_saliency(frames, categories)[0].cpu()
 
 
 @torch.no_grad()

@@ -28,11 +28,10 @@ model = dict(
         in_channels=64,
         # a randomly initialised tiny text tower of its own, trained here
         text_encoder=dict(
-            type='OpenCLIP',
+            type='OpenCLIPTextEncoder',
             arch='ViT-Tiny-16',
             pretrained=None,
-            freeze_text=False,
-            freeze_vision=True),
+            freeze_text=False),
         projection=True,
         fusion_weight=0.6),
     frozen_branches=('video', ))

@@ -16,7 +16,6 @@ model = dict(
         'Video classification of {}', 'A video of {}', 'The man is {}',
         'The woman is {}'
     ],
-    backbone=dict(patch_tokens=False),
     cls_head=dict(
         _delete_=True,
         type='Text4VisHead',

@@ -1,13 +1,13 @@
 """CLIP whose vision blocks exchange information across video frames."""
 from functools import partial
-from typing import Optional, Sequence, Tuple, Union
+from typing import Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
 from mmaction.registry import MODELS
-from open_clip.transformer import VisionTransformer
 from torch.utils.checkpoint import checkpoint
 
+from .open_clip_adapter import is_class_token_vit, vision_pool, vision_tokens
 from .open_clip_backbone import OpenCLIP
 
 
@@ -29,22 +29,16 @@ class CrossFrameOpenCLIP(OpenCLIP):
             encoder frame by frame. Defaults to None.
         interaction_layers (Sequence[int], optional): Indices of the blocks
             that get one. Defaults to all blocks.
-        patch_tokens (bool): :meth:`encode_frames` also returns the last
-            block's patch tokens (X-CLIP's prompt generator reads them).
-            Defaults to False.
         **kwargs: :class:`OpenCLIP` arguments.
     """
 
     def __init__(self,
                  frame_interaction: Optional[dict] = None,
                  interaction_layers: Optional[Sequence[int]] = None,
-                 patch_tokens: bool = False,
                  **kwargs) -> None:
         super().__init__(**kwargs)
         visual = self.clip.visual
-        if not isinstance(visual, VisionTransformer) or \
-                visual.attn_pool is not None or visual.pool_type != 'tok' \
-                or not visual.transformer.batch_first:
+        if not is_class_token_vit(visual):
             raise ValueError(
                 f'CrossFrameOpenCLIP: {self.arch!r} is not a class-token '
                 'CLIP ViT; cross-frame interaction needs one')
@@ -62,25 +56,34 @@ class CrossFrameOpenCLIP(OpenCLIP):
                 self.frame_interactions[str(i)] = MODELS.build(
                     frame_interaction,
                     default_args=dict(width=visual.transformer.width))
-        self.patch_tokens = patch_tokens
 
-    def encode_frames(
-        self, frames: torch.Tensor
-    ) -> Union[torch.Tensor, Tuple[torch.Tensor, torch.Tensor]]:
+    def encode_frames(self, frames: torch.Tensor) -> torch.Tensor:
         """Encode the frames of a batch of clips together.
 
         Args:
             frames (Tensor): ``[B, T, C, H, W]`` normalised frames.
 
         Returns:
-            Tensor | tuple[Tensor, Tensor]: Per-frame embeddings
-            ``[B, T, D]``, and with ``patch_tokens`` the last block's patch
-            tokens ``[B, T, P, W]`` (before CLIP's final LayerNorm).
+            Tensor: Per-frame embeddings ``[B, T, D]``.
+        """
+        return self.encode_frames_and_patches(frames)[0]
+
+    def encode_frames_and_patches(
+            self, frames: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Encode the frames of a batch of clips together and keep the last
+        block's patch tokens (X-CLIP's prompt generator reads them).
+
+        Args:
+            frames (Tensor): ``[B, T, C, H, W]`` normalised frames.
+
+        Returns:
+            tuple[Tensor, Tensor]: Per-frame embeddings ``[B, T, D]`` and
+            the last block's patch tokens ``[B, T, P, W]`` (before CLIP's
+            final LayerNorm).
         """
         b, t = frames.shape[:2]
         visual = self.clip.visual
-        # open_clip's own stem and pooling around our block loop
-        x = visual._embeds(frames.flatten(0, 1))
+        x = vision_tokens(visual, frames.flatten(0, 1))
         checkpointing = visual.transformer.grad_checkpointing and \
             torch.is_grad_enabled()
         for i, block in enumerate(visual.transformer.resblocks):
@@ -89,10 +92,5 @@ class CrossFrameOpenCLIP(OpenCLIP):
                                 num_frames=t)
             x = checkpoint(block, x, use_reentrant=False) \
                 if checkpointing else block(x)
-        pooled, _ = visual._pool(x)
-        if visual.proj is not None:
-            pooled = pooled @ visual.proj
-        pooled = pooled.view(b, t, -1)
-        if self.patch_tokens:
-            return pooled, x[:, 1:].reshape(b, t, x.shape[1] - 1, -1)
-        return pooled
+        pooled = vision_pool(visual, x).view(b, t, -1)
+        return pooled, x[:, 1:].reshape(b, t, x.shape[1] - 1, -1)

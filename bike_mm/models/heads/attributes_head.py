@@ -5,12 +5,15 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import normal_init
-from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
-from ...structures import batch_labels, pred_score, set_pred_score
+from ...structures import batch_labels, set_pred_score
 from ..utils.text_embeddings import TextEmbeddings
+from .text_conditioned_head import SENTENCES, TextConditionedHead
+
+#: How the branches' scores are fused (:class:`AttributesHead`).
+FUSIONS = ('similarity', 'released')
 
 
 def _projection(dim: int) -> nn.Module:
@@ -19,43 +22,63 @@ def _projection(dim: int) -> nn.Module:
 
 
 @MODELS.register_module()
-class AttributesHead(BaseHead):
+class AttributesHead(TextConditionedHead):
     """Recognises videos from their attribute sentences.
 
     The attribute sentence ``a`` of a video is encoded by a CLIP text encoder,
-    ``e_a = g(a | phi_a)`` (Eq. 3), and scored against the category
-    embeddings of the frozen category encoder by cosine similarity, S_A.
-    Training uses the symmetric InfoNCE of Eq. 8. At test time S_A is fused
-    with the video branch: ``S = lambda * S_V + (1 - lambda) * S_A`` (Eq. 4).
+    ``e_a = g(a | phi_a)`` (Eq. 3), and scored against category embeddings
+    by cosine similarity, S_A. Training uses the symmetric InfoNCE of Eq. 8.
+    At test time S_A is fused with the video branch's S_V (:meth:`fuse`).
+
+    The category embeddings come from the recognizer's frozen category
+    encoder (the video backbone's text tower), or, with ``category_encoder``,
+    from a frozen text encoder of the branch's own: needed when the
+    attribute encoder's CLIP differs from the video branch's (the paper's
+    ViT-L/14 video branch with its ViT-B/32 attribute encoder: the two
+    embedding spaces differ, even in width).
 
     Args:
         num_classes (int): Number of classes K.
-        in_channels (int): Embedding dimension D.
-        text_encoder (dict, optional): An :class:`OpenCLIP` config of the
-            attribute encoder, with its own weights (the supplement uses the
-            ViT-B/32 text architecture); set ``freeze_text=False`` to
-            fine-tune it. Only its text tower is kept. None encodes the
-            sentences with the recognizer's frozen category encoder: the
-            plug-and-play branch of Table 6e, first row. Defaults to None.
+        in_channels (int): Embedding dimension D of the attribute encoder.
+        text_encoder (dict, optional): An :class:`OpenCLIPTextEncoder`
+            config of the attribute sentence encoder, with its own weights
+            (the supplement uses the ViT-B/32 text architecture); set
+            ``freeze_text=False`` to fine-tune it. None encodes the sentences
+            with the recognizer's frozen category encoder: the plug-and-play
+            branch of Table 6e, first row. Defaults to None.
+        category_encoder (dict, optional): An :class:`OpenCLIPTextEncoder`
+            config that encodes the class names for this branch; it is kept
+            frozen. None uses the recognizer's category embeddings.
+            Defaults to None.
         projection (bool): Pass categories and attribute sentences through
             separate trainable 2-layer MLPs before the cosine, as the
             released code does. Defaults to False.
-        fusion_weight (float): lambda of Eq. 4, the weight of the video
-            branch (supplement: 0.6 for ViT-B, 0.8 for ViT-L).
-            Defaults to 0.6.
+        fusion (str): ``'similarity'``: the paper's Eq. 4,
+            ``S = lambda S_V + (1 - lambda) S_A`` on the similarities (S_V
+            averaged over the views); ``'released'``: the released code's
+            fusion of ``softmax(S_V)`` (averaged over the views) and
+            ``softmax(S_A)``, unscaled similarities. Defaults to
+            ``'similarity'``.
+        fusion_weight (float): lambda, the weight of the video branch: the
+            supplement's 0.6 for a ViT-B video branch, 0.8 for ViT-L; the
+            released code's 0.7. Defaults to 0.6.
         loss_cls (dict): The contrastive loss. Defaults to
             ``dict(type='DistInfoNCELoss')``.
-        average_clips (str): How scores are turned into the S_A that is
-            fused: ``'prob'`` (softmax, as the video branch) or ``'score'``.
+        average_clips (str): The prediction of the attributes branch alone:
+            ``'prob'`` (softmax of the scaled scores) or ``'score'``.
             Defaults to ``'prob'``.
         init_cfg (dict, optional): Initialization config. Defaults to None.
     """
+
+    features = SENTENCES
 
     def __init__(self,
                  num_classes: int,
                  in_channels: int,
                  text_encoder: Optional[Dict] = None,
+                 category_encoder: Optional[Dict] = None,
                  projection: bool = False,
+                 fusion: str = 'similarity',
                  fusion_weight: float = 0.6,
                  loss_cls: Dict = dict(type='DistInfoNCELoss'),
                  average_clips: str = 'prob',
@@ -68,21 +91,27 @@ class AttributesHead(BaseHead):
             average_clips=average_clips,
             init_cfg=init_cfg,
             **kwargs)
+        if fusion not in FUSIONS:
+            raise ValueError(f'AttributesHead: fusion must be one of '
+                             f'{FUSIONS}, got {fusion!r}')
         if not 0.0 <= fusion_weight <= 1.0:
             raise ValueError(f'AttributesHead: fusion_weight must be in '
                              f'[0, 1], got {fusion_weight}')
+        self.fusion = fusion
         self.fusion_weight = fusion_weight
-        self.text_encoder = None
-        if text_encoder is not None:
-            self.text_encoder = MODELS.build(text_encoder)
-            # sentences only need the text tower: dropping the image tower
-            # keeps its weights out of memory and checkpoints
-            self.text_encoder.clip.visual = nn.Identity()
-            # scores use the recognizer's logit scale; an unused trainable
-            # parameter would break DDP
-            for name, param in self.text_encoder.clip.named_parameters():
-                if name.startswith('logit_'):
-                    param.requires_grad_(False)
+        self.text_encoder = None if text_encoder is None else \
+            MODELS.build(text_encoder)
+        self.category_encoder = None
+        if category_encoder is not None:
+            self.category_encoder = MODELS.build(category_encoder)
+            self.category_encoder.requires_grad_(False)
+        for name, encoder in (('text_encoder', self.text_encoder),
+                              ('category_encoder', self.category_encoder)):
+            if encoder is not None and encoder.embed_dim != in_channels:
+                raise ValueError(
+                    f'AttributesHead: {name} {encoder.arch!r} embeds in '
+                    f'{encoder.embed_dim} dimensions, in_channels is '
+                    f'{in_channels}')
         self.projection = projection
         if projection:
             self.category_projection = _projection(in_channels)
@@ -90,12 +119,19 @@ class AttributesHead(BaseHead):
 
     def init_weights(self) -> None:
         """Initialise the projections as the released code does; the text
-        encoder keeps its own (pretrained) weights."""
+        encoders keep their own (pretrained) weights."""
         if self.projection:
             for layer in (*self.category_projection,
                           *self.attribute_projection):
                 if isinstance(layer, nn.Linear):
                     normal_init(layer, std=0.02, bias=0.)
+
+    def train(self, mode: bool = True) -> 'AttributesHead':
+        """Keep the category encoder in eval mode."""
+        super().train(mode)
+        if self.category_encoder is not None:
+            self.category_encoder.eval()
+        return self
 
     def encode(self, tokens: torch.Tensor,
                category_encoder: nn.Module) -> torch.Tensor:
@@ -103,8 +139,8 @@ class AttributesHead(BaseHead):
 
         Args:
             tokens (Tensor): ``[N, L]`` token ids.
-            category_encoder (OpenCLIP): The recognizer's category encoder,
-                used when this head has no text encoder of its own.
+            category_encoder (OpenCLIPTextEncoder): The recognizer's category
+                encoder, used when this head has no text encoder of its own.
 
         Returns:
             Tensor: ``[N, D]`` sentence embeddings.
@@ -136,11 +172,11 @@ class AttributesHead(BaseHead):
         return F.normalize(attributes, dim=-1) @ F.normalize(
             categories, dim=-1).t()
 
-    def forward(self, attributes: torch.Tensor, categories: TextEmbeddings,
-                logit_scale: torch.Tensor) -> torch.Tensor:
-        """Scaled scores ``[Na, Nc]`` of attribute embeddings ``[Na, D]``
-        against categories."""
-        return logit_scale * self.score(attributes, categories.sentence)
+    def similarity(self, attributes: torch.Tensor,
+                   categories: TextEmbeddings) -> torch.Tensor:
+        """S_A ``[Na, Nc]`` of attribute embeddings ``[Na, D]`` and
+        categories."""
+        return self.score(attributes, categories.sentence)
 
     def loss(self,
              attributes: torch.Tensor,
@@ -169,29 +205,57 @@ class AttributesHead(BaseHead):
                              self.score, logit_scale, category_labels)
         return dict(loss_attributes=loss)
 
-    def predict(self, attributes: torch.Tensor, categories: TextEmbeddings,
-                data_samples: SampleList, logit_scale: torch.Tensor,
-                fuse: bool = False) -> SampleList:
-        """Fill the predictions from S_A, or from the fusion of Eq. 4.
+    def fuse(self, video: torch.Tensor, attributes: torch.Tensor
+             ) -> Dict[str, torch.Tensor]:
+        """Fuse the two branches' similarities (``fusion``).
+
+        Args:
+            video (Tensor): ``[B, V, K]`` S_V of the V views of each sample.
+            attributes (Tensor): ``[B, K]`` S_A.
+
+        Returns:
+            dict[str, Tensor]: ``[B, K]`` scores: ``fused``, and the scores
+            of each branch that went into it, ``video`` and ``attributes``.
+        """
+        if self.fusion == 'released':
+            video = video.softmax(-1).mean(1)
+            attributes = attributes.softmax(-1)
+        else:
+            video = video.mean(1)
+        fused = self.fusion_weight * video + \
+            (1 - self.fusion_weight) * attributes
+        return dict(fused=fused, video=video, attributes=attributes)
+
+    def predict(self,
+                attributes: torch.Tensor,
+                categories: TextEmbeddings,
+                data_samples: SampleList,
+                logit_scale: torch.Tensor,
+                video_similarity: Optional[torch.Tensor] = None
+                ) -> SampleList:
+        """Fill the predictions from S_A, or from the fusion with the video
+        branch.
 
         Args:
             attributes (Tensor): ``[B, D]`` attribute embeddings.
             categories (TextEmbeddings): All K categories.
             data_samples (list[ActionDataSample]): The B samples.
             logit_scale (Tensor): Inverse temperature.
-            fuse (bool): The samples hold the video branch's S_V as their
-                predicted scores. They then get the fused S as prediction
-                and the branches' own scores as ``branch_scores`` ``video``
-                and ``attributes`` (evaluated by :class:`BranchAccMetric`).
-                Defaults to False.
+            video_similarity (Tensor, optional): ``[B * V, K]`` S_V of the V
+                views of each sample. Given, the samples get the fused scores
+                as prediction and each branch's own as ``branch_scores``
+                ``video`` and ``attributes`` (evaluated by
+                :class:`BranchAccMetric`). Defaults to None.
         """
-        scores = self.average_clip(self(attributes, categories, logit_scale))
-        for sample, score in zip(data_samples, scores):
-            if fuse:
-                video = pred_score(sample)
-                fused = self.fusion_weight * video + \
-                    (1 - self.fusion_weight) * score
-                set_pred_score(sample, fused, video=video, attributes=score)
-            else:
-                set_pred_score(sample, score)
+        if video_similarity is None:
+            return super().predict(attributes, categories, data_samples,
+                                   logit_scale)
+        scores = self.fuse(
+            video_similarity.view(len(data_samples), -1,
+                                  video_similarity.shape[-1]),
+            self.similarity(attributes, categories))
+        for i, sample in enumerate(data_samples):
+            set_pred_score(sample, scores['fused'][i],
+                           video=scores['video'][i],
+                           attributes=scores['attributes'][i])
         return data_samples

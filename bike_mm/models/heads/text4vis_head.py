@@ -6,12 +6,12 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
 from ..common.temporal_transformer import TemporalTransformer
 from ..utils.text_embeddings import TextEmbeddings
+from .text_conditioned_head import ALL_CATEGORIES, TextConditionedHead
 
 CLASSIFIERS = ('text', 'normal', 'orthogonal', 'file')
 
@@ -55,7 +55,7 @@ def load_classifier(path: str, num_classes: int, dim: int) -> torch.Tensor:
 
 
 @MODELS.register_module()
-class Text4VisHead(BaseHead):
+class Text4VisHead(TextConditionedHead):
     """Classifies a video with a frozen classifier ``W~`` and cross-entropy
     (Text4Vis Eq. 3): ``logits = s * cos(video, W~_k)``, ``s`` CLIP's logit
     scale.
@@ -84,14 +84,15 @@ class Text4VisHead(BaseHead):
         temporal_heads (int, optional): Its heads. Defaults to
             ``in_channels // 64``.
         loss_cls (dict): Defaults to ``dict(type='CrossEntropyLoss')``.
-        average_clips (str): How test views are averaged: ``'prob'`` or
-            ``'score'``. Defaults to ``'prob'``.
+        average_clips (str): How test views are averaged: ``'prob'``,
+            ``'score'`` or ``'released'`` (see :class:`TextConditionedHead`).
+            Defaults to ``'prob'``.
         init_cfg (dict, optional): Initialization config. Defaults to None.
         **kwargs: :class:`BaseHead` arguments, e.g. ``label_smooth_eps``.
     """
 
-    #: Read by :class:`BIKERecognizer`: the loss scores all K classes.
-    needs_all_categories = True
+    #: A classifier: the loss scores all K classes.
+    loss_categories = ALL_CATEGORIES
 
     def __init__(self,
                  num_classes: int,
@@ -133,12 +134,14 @@ class Text4VisHead(BaseHead):
             in_channels, temporal_layers,
             temporal_heads) if temporal_layers > 0 else nn.Identity()
 
-    def category_embeddings(self, sentence: torch.Tensor,
-                            token_feats: torch.Tensor,
-                            word_mask: torch.Tensor) -> TextEmbeddings:
-        """Category embeddings in the recognizer's form; the classifier uses
-        the sentence embeddings."""
-        return TextEmbeddings.from_tokens(sentence, token_feats, word_mask)
+    def set_num_classes(self, num_classes: int) -> None:
+        """Set K; a fixed (non-text) classifier has exactly its rows."""
+        if self.classifier_type != 'text' and \
+                num_classes != self.fixed_classifier.shape[0]:
+            raise ValueError(
+                f'Text4VisHead: the {self.classifier_type} classifier has '
+                f'{self.fixed_classifier.shape[0]} classes, not {num_classes}')
+        super().set_num_classes(num_classes)
 
     def frozen_texts(self, categories: TextEmbeddings) -> torch.Tensor:
         """The categories' sentence embeddings ``[K, D]``, checked to come
@@ -177,24 +180,26 @@ class Text4VisHead(BaseHead):
         """
         return F.normalize(self.temporal(frames).mean(1), dim=-1)
 
-    def forward(self, frames: torch.Tensor, categories: TextEmbeddings,
-                logit_scale: torch.Tensor) -> torch.Tensor:
-        """Scaled cosine logits of videos against all categories.
+    def similarity(self, frames: torch.Tensor,
+                   categories: TextEmbeddings) -> torch.Tensor:
+        """Cosine of videos and the classifier's rows.
 
         Args:
             frames (Tensor): ``[N, T, D]`` frame embeddings.
             categories (TextEmbeddings): All K categories.
-            logit_scale (Tensor): Inverse temperature.
 
         Returns:
-            Tensor: ``[N, K]`` logits.
+            Tensor: ``[N, K]``.
         """
-        return logit_scale * self.video_embedding(frames) @ \
-            self.classifier(categories).t()
+        return self.video_embedding(frames) @ self.classifier(categories).t()
 
-    def loss(self, frames: torch.Tensor, categories: TextEmbeddings,
+    def loss(self,
+             frames: torch.Tensor,
+             categories: TextEmbeddings,
              data_samples: SampleList,
-             logit_scale: torch.Tensor) -> Dict[str, torch.Tensor]:
+             logit_scale: torch.Tensor,
+             category_labels: Optional[torch.Tensor] = None
+             ) -> Dict[str, torch.Tensor]:
         """Cross-entropy over all K classes (mmaction's loss path: label
         smoothing and the soft labels of mixup/cutmix included).
 
@@ -203,25 +208,11 @@ class Text4VisHead(BaseHead):
             categories (TextEmbeddings): All K categories.
             data_samples (list[ActionDataSample]): The N samples.
             logit_scale (Tensor): Inverse temperature.
+            category_labels (Tensor, optional): Unused: the labels (hard,
+                soft or multi-hot) are the samples'.
 
         Returns:
             dict[str, Tensor]: ``loss_cls`` and top-k accuracies.
         """
         return self.loss_by_feat(
-            self(frames, categories, logit_scale), data_samples)
-
-    def predict(self, frames: torch.Tensor, categories: TextEmbeddings,
-                data_samples: SampleList,
-                logit_scale: torch.Tensor) -> SampleList:
-        """Score ``B * V`` views, average the V views of each sample
-        (``average_clips``) and fill the predictions.
-
-        Args:
-            frames: Frame features of ``B * V`` views, as for
-                :meth:`forward`.
-            categories (TextEmbeddings): All K categories.
-            data_samples (list[ActionDataSample]): The B samples.
-            logit_scale (Tensor): Inverse temperature.
-        """
-        return self.predict_by_feat(
             self(frames, categories, logit_scale), data_samples)

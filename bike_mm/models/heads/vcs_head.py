@@ -4,35 +4,17 @@ from typing import Dict, Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmaction.models.heads import BaseHead
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 
 from ...structures import batch_labels
 from ..common.temporal_transformer import TemporalTransformer
 from ..utils.text_embeddings import TextEmbeddings
-
-
-def sample_positive_classes(labels: torch.Tensor) -> torch.Tensor:
-    """One class drawn uniformly from each sample's positives: the category
-    a multi-label sample is contrasted with in a training batch.
-
-    Args:
-        labels (Tensor): ``[N, K]`` multi-hot labels.
-
-    Returns:
-        Tensor: ``[N]`` class indices.
-    """
-    empty = (labels <= 0).all(1)
-    if empty.any():
-        raise ValueError('multi-label sample(s) '
-                         f'{empty.nonzero().flatten().tolist()} of the batch '
-                         'have no positive class')
-    return torch.multinomial((labels > 0).float(), 1).squeeze(1)
+from .text_conditioned_head import TextConditionedHead
 
 
 @MODELS.register_module()
-class VCSHead(BaseHead):
+class VCSHead(TextConditionedHead):
     """Scores videos against categories with category-dependent temporal
     saliency (Video Concept Spotting).
 
@@ -63,7 +45,8 @@ class VCSHead(BaseHead):
             set False to reproduce released checkpoints. Defaults to True.
         loss_cls (dict): The contrastive loss. Defaults to
             ``dict(type='DistInfoNCELoss')``.
-        average_clips (str): How test views are averaged: ``'prob'`` or
+        average_clips (str): How test views are averaged: ``'prob'``,
+            ``'released'`` (see :class:`TextConditionedHead`) or
             ``'score'``. Defaults to ``'prob'``.
         init_cfg (dict, optional): Initialization config. Defaults to None.
     """
@@ -157,19 +140,38 @@ class VCSHead(BaseHead):
             scores = scores / sq_norm.clamp_min(1e-24).sqrt()
         return scores
 
-    def forward(self, frames: torch.Tensor, categories: TextEmbeddings,
-                logit_scale: torch.Tensor) -> torch.Tensor:
-        """Scaled scores of videos against categories.
+    def temporal_saliency(self, frames: torch.Tensor,
+                          categories: TextEmbeddings) -> torch.Tensor:
+        """The saliency this head weights frames with when scoring: Eq. 5
+        on the frames after the temporal module. Inference and
+        visualisation show it.
+
+        Args:
+            frames (Tensor): ``[Nv, T, D]`` frame embeddings from the
+                backbone.
+            categories (TextEmbeddings): ``Nc`` categories.
+
+        Returns:
+            Tensor: ``[Nv, Nc, T]``, summing to 1 over T.
+        """
+        if self.aggregation != 'vcs':
+            raise ValueError(
+                'VCSHead(aggregation="mean") weights every frame the same; '
+                'it has no temporal saliency to show')
+        return self.saliency(self.temporal(frames), categories)
+
+    def similarity(self, frames: torch.Tensor,
+                   categories: TextEmbeddings) -> torch.Tensor:
+        """Unscaled scores of videos against categories.
 
         Args:
             frames (Tensor): ``[Nv, T, D]`` frame embeddings.
             categories (TextEmbeddings): ``Nc`` categories (e.g. all K).
-            logit_scale (Tensor): Inverse temperature.
 
         Returns:
-            Tensor: ``[Nv, Nc]`` logits.
+            Tensor: ``[Nv, Nc]`` similarities.
         """
-        return logit_scale * self.score(self.temporal(frames), categories)
+        return self.score(self.temporal(frames), categories)
 
     def loss(self,
              frames: torch.Tensor,
@@ -198,18 +200,3 @@ class VCSHead(BaseHead):
                              batch_labels(data_samples).to(frames.device),
                              self.score, logit_scale, category_labels)
         return dict(loss_cls=loss)
-
-    def predict(self, frames: torch.Tensor, categories: TextEmbeddings,
-                data_samples: SampleList,
-                logit_scale: torch.Tensor) -> SampleList:
-        """Score ``B * V`` views against all categories, average the V views
-        of each sample (``average_clips``) and fill the predictions.
-
-        Args:
-            frames (Tensor): ``[B * V, T, D]`` frame embeddings.
-            categories (TextEmbeddings): All K categories.
-            data_samples (list[ActionDataSample]): The B samples.
-            logit_scale (Tensor): Inverse temperature.
-        """
-        return self.predict_by_feat(
-            self(frames, categories, logit_scale), data_samples)

@@ -9,6 +9,7 @@ from mmaction.registry import MODELS
 from ..common.video_specific_prompt import VideoSpecificPrompt
 from ..utils.text_embeddings import TextEmbeddings
 from .text4vis_head import Text4VisHead
+from .text_conditioned_head import FRAMES_AND_PATCHES
 
 
 @MODELS.register_module()
@@ -16,8 +17,8 @@ class XCLIPHead(Text4VisHead):
     """Scores a video against category texts conditioned on that video.
 
     The frame embeddings of the cross-frame communication transformer (a
-    :class:`CrossFrameOpenCLIP` with :class:`CrossFrameMessage` and
-    ``patch_tokens=True``) go through the multi-frame integration
+    :class:`CrossFrameOpenCLIP` with :class:`CrossFrameMessage`; the head
+    also consumes its patch tokens) go through the multi-frame integration
     transformer (a temporal transformer with a residual connection, then the
     temporal mean: Text4Vis's T-Trans with X-CLIP's one layer). The frozen
     text embeddings of the K categories become video-specific: each video's
@@ -39,6 +40,8 @@ class XCLIPHead(Text4VisHead):
             ``label_smooth_eps``, ``average_clips``, ...); the classifier is
             the text one.
     """
+
+    features = FRAMES_AND_PATCHES
 
     def __init__(self,
                  num_classes: int,
@@ -84,25 +87,19 @@ class XCLIPHead(Text4VisHead):
         text = self.frozen_texts(categories).expand(len(patches), -1, -1)
         return F.normalize(text + self.prompt_generator(text, visual), dim=-1)
 
-    def forward(self, feats: Tuple[torch.Tensor, torch.Tensor],
-                categories: TextEmbeddings,
-                logit_scale: torch.Tensor) -> torch.Tensor:
-        """Scaled cosine logits of videos against their prompted categories.
+    def similarity(self, feats: Tuple[torch.Tensor, torch.Tensor],
+                   categories: TextEmbeddings) -> torch.Tensor:
+        """Cosine of videos and their prompted categories.
 
         Args:
             feats (tuple[Tensor, Tensor]): Frame embeddings ``[N, T, D]`` and
                 patch tokens ``[N, T, P, W]``.
             categories (TextEmbeddings): All K categories.
-            logit_scale (Tensor): Inverse temperature.
 
         Returns:
-            Tensor: ``[N, K]`` logits.
+            Tensor: ``[N, K]``.
         """
-        if not isinstance(feats, (tuple, list)) or len(feats) != 2:
-            raise TypeError('XCLIPHead needs frame embeddings and patch '
-                            'tokens: use a CrossFrameOpenCLIP backbone with '
-                            'patch_tokens=True')
         frames, patches = feats
         video = self.video_embedding(frames)
         texts = self.video_specific_texts(patches, categories)
-        return logit_scale * torch.einsum('nd,nkd->nk', video, texts)
+        return torch.einsum('nd,nkd->nk', video, texts)

@@ -1,5 +1,5 @@
 """BIKE recognizer: CLIP video and category encoders plus a scoring head."""
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import torch
 import torch.nn.functional as F
@@ -9,8 +9,15 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 
 from ...datasets.label_files import load_class_names
 from ...structures import batch_labels
-from ..heads.vcs_head import sample_positive_classes
+from ..backbones.cross_frame_open_clip import CrossFrameOpenCLIP
+from ..heads.text_conditioned_head import (ALL_CATEGORIES, FRAMES,
+                                           FRAMES_AND_PATCHES, SENTENCES,
+                                           TextConditionedHead)
+from ..utils.multi_label import sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings
+
+#: The model's branches.
+VIDEO, ATTRIBUTES = 'video', 'attributes'
 
 
 @MODELS.register_module()
@@ -21,7 +28,9 @@ class BIKERecognizer(BaseRecognizer):
     mmaction's ``FormatShape('NCHW')`` stacks them) -> the backbone's image
     encoder -> frame embeddings ``[B*V, T, D]`` -> the head scores them
     against category embeddings (the backbone's text encoder applied to
-    ``prompt_template.format(class_name)``).
+    ``prompt_template.format(class_name)``). Heads are
+    :class:`TextConditionedHead` s; the recognizer calls them through that
+    contract.
 
     With a frozen text encoder (the paper's default) the K category
     embeddings are computed once and cached; the cache is dropped when
@@ -30,8 +39,9 @@ class BIKERecognizer(BaseRecognizer):
     With an ``attributes_head`` the recognizer also has BIKE's attributes
     branch (paper Sec. 2.2): each sample's attribute sentence (tokens from
     :class:`LoadAttributeSentence` in the data sample) is scored against the
-    same category embeddings. Training sums the losses of the trained
-    branches (Eq. 9); testing fuses the two branches' scores (Eq. 4). The
+    same category embeddings (or those of the attributes head's own category
+    encoder). Training sums the losses of the trained branches (Eq. 9);
+    testing fuses the two branches' scores (:meth:`AttributesHead.fuse`). The
     paper's two-stage schedule is stage 1 without ``attributes_head``, then
     stage 2 with ``load_from`` the stage-1 checkpoint and
     ``frozen_branches=('video', )``.
@@ -39,10 +49,11 @@ class BIKERecognizer(BaseRecognizer):
     Args:
         backbone (dict): An :class:`OpenCLIP` config (or a subclass, e.g.
             :class:`CrossFrameOpenCLIP`).
-        cls_head (dict): A head config, e.g. :class:`VCSHead` (contrastive:
-            its loss gets the category of each sample) or a classifier head
-            such as :class:`Text4VisHead` or :class:`XCLIPHead`, which
-            declares ``needs_all_categories`` and gets all K categories.
+        cls_head (dict): A :class:`TextConditionedHead` config of frames
+            (or frames and patch tokens), e.g. :class:`VCSHead`
+            (contrastive: its loss gets the category of each sample) or a
+            classifier such as :class:`Text4VisHead` or :class:`XCLIPHead`
+            (its loss gets all K categories).
         class_names (str | list[str]): Label file (one name per line) or the
             names. Their number must equal ``cls_head.num_classes``.
         num_frames (int): Frames per view T. Defaults to 8.
@@ -95,18 +106,47 @@ class BIKERecognizer(BaseRecognizer):
             lambda *args, **kwargs: self._drop_category_cache())
         self.attributes_head = None if attributes_head is None else \
             MODELS.build(attributes_head)
+        self._check_heads()
         self._set_branches(branches, frozen_branches)
         self.set_classes(class_names, self.cls_head.num_classes)
 
+    def _check_heads(self) -> None:
+        """The heads consume what this recognizer gives them."""
+        heads = [('cls_head', self.cls_head, (FRAMES, FRAMES_AND_PATCHES))]
+        if self.attributes_head is not None:
+            heads.append(('attributes_head', self.attributes_head,
+                          (SENTENCES, )))
+        for name, head, kinds in heads:
+            if not isinstance(head, TextConditionedHead) or \
+                    head.features not in kinds:
+                raise TypeError(
+                    f'BIKERecognizer: {name} must be a TextConditionedHead '
+                    f'of {kinds}, got {type(head).__name__}')
+        if self.cls_head.features == FRAMES_AND_PATCHES and \
+                not isinstance(self.backbone, CrossFrameOpenCLIP):
+            raise TypeError(
+                f'BIKERecognizer: {type(self.cls_head).__name__} needs patch '
+                f'tokens, which {type(self.backbone).__name__} does not give; '
+                'use a CrossFrameOpenCLIP backbone')
+        if self.attributes_head is not None and \
+                self.attributes_head.category_encoder is None and \
+                self.attributes_head.in_channels != self.backbone.embed_dim:
+            raise ValueError(
+                'BIKERecognizer: the attributes head embeds in '
+                f'{self.attributes_head.in_channels} dimensions, the '
+                f'category encoder {self.backbone.arch!r} in '
+                f'{self.backbone.embed_dim}; give the attributes head a '
+                'category_encoder of its CLIP')
+
     def _branch_modules(self, branch: str) -> List[torch.nn.Module]:
-        if branch == 'video':
+        if branch == VIDEO:
             return [self.backbone, self.cls_head]
         return [self.attributes_head]
 
     def _set_branches(self, branches: Optional[Sequence[str]],
                       frozen_branches: Sequence[str]) -> None:
-        available = ('video', ) if self.attributes_head is None else \
-            ('video', 'attributes')
+        available = (VIDEO, ) if self.attributes_head is None else \
+            (VIDEO, ATTRIBUTES)
         self.branches = tuple(available if branches is None else branches)
         self.frozen_branches = tuple(frozen_branches)
         for name, names in (('branches', self.branches),
@@ -143,52 +183,83 @@ class BIKERecognizer(BaseRecognizer):
                 raise ValueError(f'BIKERecognizer: {len(names)} class names '
                                  f'but num_classes is {num_classes}')
         self.class_names: List[str] = names
-        self.cls_head.num_classes = len(names)
-        if self.attributes_head is not None:
-            self.attributes_head.num_classes = len(names)
+        for head in self._heads():
+            head.set_num_classes(len(names))
         # plain attributes, not buffers: identical on every rank, so they need
-        # no syncing, and they stay out of checkpoints. [P, K, L] for P
+        # no syncing, and they stay out of checkpoints. Per branch with a
+        # category encoder of its own: [P, K, L] tokens and word masks for P
         # prompt templates.
-        tokenized = [
-            self.backbone.tokenize(names, template)
-            for template in self.prompt_templates
-        ]
-        self.class_tokens = torch.stack([tokens for tokens, _ in tokenized])
-        self.class_word_mask = torch.stack([mask for _, mask in tokenized])
+        self._class_tokens: Dict[str, Tuple[torch.Tensor, torch.Tensor]] = {}
+        for branch in self._category_branches():
+            encoder = self._category_encoder(branch)
+            tokenized = [
+                encoder.tokenize(names, template)
+                for template in self.prompt_templates
+            ]
+            self._class_tokens[branch] = (
+                torch.stack([tokens for tokens, _ in tokenized]),
+                torch.stack([mask for _, mask in tokenized]))
         self._drop_category_cache()
 
-    def _drop_category_cache(self) -> None:
-        self._category_cache: Dict[Optional[int], TextEmbeddings] = {}
+    def _heads(self) -> List[TextConditionedHead]:
+        return [self.cls_head] + ([] if self.attributes_head is None else
+                                  [self.attributes_head])
 
-    @property
-    def _text_trainable(self) -> bool:
-        return not self.backbone.freeze_text
+    def _category_branches(self) -> List[str]:
+        """The branches whose categories have an encoder of their own."""
+        own = self.attributes_head is not None and \
+            self.attributes_head.category_encoder is not None
+        return [VIDEO, ATTRIBUTES] if own else [VIDEO]
+
+    def _category_encoder(self, branch: str) -> torch.nn.Module:
+        if branch == VIDEO:
+            return self.backbone
+        return self.attributes_head.category_encoder
+
+    def _categories_of(self, branch: str) -> str:
+        """The branch whose category embeddings ``branch`` scores."""
+        return branch if branch in self._category_branches() else VIDEO
+
+    def _drop_category_cache(self) -> None:
+        self._category_cache: Dict[Tuple[str, Optional[int]],
+                                   TextEmbeddings] = {}
+
+    def _text_trainable(self, branch: str) -> bool:
+        """Only the video branch's category encoder may be trained."""
+        return branch == VIDEO and not self.backbone.freeze_text
 
     def encode_categories(self,
                           index: Optional[torch.Tensor] = None,
-                          template: Optional[int] = None) -> TextEmbeddings:
-        """Category embeddings in the head's form.
+                          template: Optional[int] = None,
+                          branch: str = VIDEO) -> TextEmbeddings:
+        """Category embeddings in a head's form.
 
         Args:
             index (Tensor, optional): Class indices to encode; all K classes
                 when None.
             template (int, optional): Index of the prompt template to use;
                 None averages all templates (prompt ensembling).
+            branch (str): Whose categories: ``'video'`` (the backbone's text
+                encoder, in ``cls_head``'s form) or ``'attributes'`` (the
+                attributes head's category encoder, when it has one).
+                Defaults to ``'video'``.
 
         Returns:
             TextEmbeddings: One row per requested class.
         """
+        branch = self._categories_of(branch)
+        encoder = self._category_encoder(branch)
+        head = self.cls_head if branch == VIDEO else self.attributes_head
         device = self.backbone.logit_scale.device
-        tokens = self.class_tokens.to(device)
-        mask = self.class_word_mask.to(device)
+        tokens, mask = (x.to(device) for x in self._class_tokens[branch])
         if index is not None:
             tokens, mask = tokens[:, index], mask[:, index]
         if template is not None:
             tokens, mask = tokens[template:template + 1], \
                 mask[template:template + 1]
         return TextEmbeddings.average([
-            self.cls_head.category_embeddings(
-                *self.backbone.encode_text(template_tokens), template_mask)
+            head.category_embeddings(
+                *encoder.encode_text(template_tokens), template_mask)
             for template_tokens, template_mask in zip(tokens, mask)
         ])
 
@@ -200,37 +271,45 @@ class BIKERecognizer(BaseRecognizer):
             return int(torch.randint(len(self.prompt_templates), ()))
         return None
 
-    def all_categories(self) -> TextEmbeddings:
-        """Embeddings of all K categories, cached while the text encoder
-        cannot change (frozen, or not training)."""
+    def all_categories(self, branch: str = VIDEO) -> TextEmbeddings:
+        """Embeddings of all K categories of a branch (see
+        :meth:`encode_categories`), cached while their encoder cannot change
+        (frozen, or not training)."""
+        branch = self._categories_of(branch)
         template = self._iteration_template()
-        if self._text_trainable and self.training:
-            return self.encode_categories(template=template)
-        if template not in self._category_cache:
+        if self._text_trainable(branch) and self.training:
+            return self.encode_categories(template=template, branch=branch)
+        key = (branch, template)
+        if key not in self._category_cache:
             with torch.no_grad():
-                self._category_cache[template] = self.encode_categories(
-                    template=template)
-        cached = self._category_cache[template].to(
+                self._category_cache[key] = self.encode_categories(
+                    template=template, branch=branch)
+        cached = self._category_cache[key].to(
             self.backbone.logit_scale.device)
-        self._category_cache[template] = cached
+        self._category_cache[key] = cached
         return cached
 
-    def batch_categories(self, labels: torch.Tensor) -> TextEmbeddings:
+    def batch_categories(self,
+                         labels: torch.Tensor,
+                         branch: str = VIDEO) -> TextEmbeddings:
         """The category ``C[y_i]`` of every sample of a training batch.
 
         Args:
             labels (Tensor): ``[N]`` class indices.
+            branch (str): Whose categories. Defaults to ``'video'``.
         """
-        if not self._text_trainable:
-            return self.all_categories().select(labels)
+        branch = self._categories_of(branch)
+        if not self._text_trainable(branch):
+            return self.all_categories(branch).select(labels)
         # a trainable encoder encodes each class of the batch once
         classes, inverse = labels.unique(return_inverse=True)
         return self.encode_categories(
-            classes, template=self._iteration_template()).select(inverse)
+            classes, template=self._iteration_template(),
+            branch=branch).select(inverse)
 
     def train(self, mode: bool = True) -> 'BIKERecognizer':
         super().train(mode)
-        if mode and self._text_trainable:
+        if mode and self._text_trainable(VIDEO):
             self._drop_category_cache()
         for branch in self.frozen_branches:
             for module in self._branch_modules(branch):
@@ -251,37 +330,53 @@ class BIKERecognizer(BaseRecognizer):
         return self.attributes_head.encode(
             tokens.to(self.backbone.logit_scale.device), self.backbone)
 
-    def extract_feat(self,
-                     inputs: torch.Tensor,
-                     stage: str = 'backbone',
-                     **kwargs) -> Tuple[torch.Tensor, dict]:
-        """Encode every frame of every view.
+    def encode_video(self, inputs: torch.Tensor) -> Any:
+        """Encode every frame of every view, in the form ``cls_head``
+        consumes.
 
         Args:
             inputs (Tensor): ``[B, V*T, C, H, W]``.
-            stage (str): ``'backbone'`` returns frame embeddings, ``'head'``
-                the scaled scores against all K classes.
 
         Returns:
-            tuple[Tensor, dict]: ``[B*V, T, D]`` frame embeddings (or
-            ``[B*V, K]`` scores) and an empty dict of extra arguments.
+            Tensor | tuple[Tensor, Tensor]: ``[B*V, T, D]`` frame
+            embeddings, with the patch tokens ``[B*V, T, P, W]`` for a head
+            of frames and patches.
         """
         b, n = inputs.shape[:2]
         if n % self.num_frames:
             raise ValueError(
                 f'BIKERecognizer: {n} frames per sample is not a multiple of '
                 f'num_frames={self.num_frames}')
-        frames = self.backbone.encode_frames(
-            inputs.reshape(b * n // self.num_frames, self.num_frames,
-                           *inputs.shape[2:]))
+        clips = inputs.reshape(b * n // self.num_frames, self.num_frames,
+                               *inputs.shape[2:])
+        if self.cls_head.features == FRAMES_AND_PATCHES:
+            return self.backbone.encode_frames_and_patches(clips)
+        return self.backbone.encode_frames(clips)
+
+    def extract_feat(self,
+                     inputs: torch.Tensor,
+                     stage: str = 'backbone',
+                     **kwargs) -> Tuple[Any, dict]:
+        """mmaction's feature interface.
+
+        Args:
+            inputs (Tensor): ``[B, V*T, C, H, W]``.
+            stage (str): ``'backbone'`` returns :meth:`encode_video`,
+                ``'head'`` the scaled scores ``[B*V, K]`` against all K
+                classes.
+
+        Returns:
+            tuple: The features and an empty dict of extra arguments.
+        """
+        feats = self.encode_video(inputs)
         if stage == 'head':
-            frames = self.cls_head(frames, self.all_categories(),
-                                   self.backbone.logit_scale)
-        return frames, dict()
+            feats = self.cls_head(feats, self.all_categories(),
+                                  self.backbone.logit_scale)
+        return feats, dict()
 
     def loss(self, inputs: torch.Tensor, data_samples: SampleList,
              **kwargs) -> dict:
-        """Contrastive loss of the batch.
+        """Losses of the trained branches.
 
         Args:
             inputs (Tensor): ``[B, T, C, H, W]``.
@@ -295,33 +390,33 @@ class BIKERecognizer(BaseRecognizer):
                                'there is nothing to train')
         logit_scale = self.backbone.logit_scale
         labels = batch_labels(data_samples).to(logit_scale.device)
-        if getattr(self.cls_head, 'needs_all_categories', False):
-            # a classifier head (Text4Vis, X-CLIP) scores all K classes and
-            # reads hard, soft (mixup) or multi-hot labels itself
-            categories = self.all_categories()
-            multi_label = dict()
-        elif labels.dim() == 1:
-            categories = self.batch_categories(labels)
-            multi_label = dict()
+        if labels.dim() == 1:
+            classes, multi_label = labels, dict()
         else:
             # multi-label: each sample brings one of its classes as its
             # category ([N, K] one-hot, the same shape on every rank for the
             # all-gather)
             classes = sample_positive_classes(labels)
-            categories = self.batch_categories(classes)
             multi_label = dict(
                 category_labels=F.one_hot(classes, labels.shape[1]))
+
+        def loss_of(head: TextConditionedHead, feats: Any,
+                    branch: str) -> dict:
+            if head.loss_categories == ALL_CATEGORIES:
+                # a classifier reads hard, soft (mixup) or multi-hot labels
+                return head.loss(feats, self.all_categories(branch),
+                                 data_samples, logit_scale)
+            return head.loss(feats, self.batch_categories(classes, branch),
+                             data_samples, logit_scale, **multi_label)
+
         losses = dict()
-        if 'video' in trained:
-            frames, _ = self.extract_feat(inputs)
+        if VIDEO in trained:
             losses.update(
-                self.cls_head.loss(frames, categories, data_samples,
-                                   logit_scale, **multi_label))
-        if 'attributes' in trained:  # L = L_V + L_A (Eq. 9)
+                loss_of(self.cls_head, self.encode_video(inputs), VIDEO))
+        if ATTRIBUTES in trained:  # L = L_V + L_A (Eq. 9)
             losses.update(
-                self.attributes_head.loss(
-                    self.encode_attributes(data_samples), categories,
-                    data_samples, logit_scale, **multi_label))
+                loss_of(self.attributes_head,
+                        self.encode_attributes(data_samples), ATTRIBUTES))
         return losses
 
     def predict(self, inputs: torch.Tensor, data_samples: SampleList,
@@ -334,14 +429,16 @@ class BIKERecognizer(BaseRecognizer):
             inputs (Tensor): ``[B, V*T, C, H, W]``.
             data_samples (list[ActionDataSample]): The B samples.
         """
-        categories = self.all_categories()
         logit_scale = self.backbone.logit_scale
-        if 'video' in self.branches:
-            frames, _ = self.extract_feat(inputs)
-            data_samples = self.cls_head.predict(frames, categories,
-                                                 data_samples, logit_scale)
-        if 'attributes' in self.branches:  # fused with S_V by Eq. 4
-            data_samples = self.attributes_head.predict(
-                self.encode_attributes(data_samples), categories,
-                data_samples, logit_scale, fuse='video' in self.branches)
-        return data_samples
+        if ATTRIBUTES not in self.branches:
+            return self.cls_head.predict(
+                self.encode_video(inputs), self.all_categories(),
+                data_samples, logit_scale)
+        video_similarity = None
+        if VIDEO in self.branches:
+            video_similarity = self.cls_head.similarity(
+                self.encode_video(inputs), self.all_categories())
+        return self.attributes_head.predict(
+            self.encode_attributes(data_samples),
+            self.all_categories(ATTRIBUTES), data_samples, logit_scale,
+            video_similarity=video_similarity)

@@ -19,8 +19,7 @@ model = dict(
         freeze_text=True,
         freeze_vision=False,
         grad_checkpointing=False,
-        frame_interaction=dict(type='CrossFrameMessage'),
-        patch_tokens=True),
+        frame_interaction=dict(type='CrossFrameMessage')),
     cls_head=dict(
         type='XCLIPHead',
         num_classes=None,
