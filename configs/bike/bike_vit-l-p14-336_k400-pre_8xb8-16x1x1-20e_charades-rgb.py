@@ -12,7 +12,9 @@ _base_ = [
 model = dict(
     num_frames={{_base_.num_frames}},
     class_names={{_base_.label_file}},
-    cls_head=dict(num_classes={{_base_.num_classes}}))
+    # mAP ranks each class's mean similarity (docs/evaluation.md)
+    cls_head=dict(
+        num_classes={{_base_.num_classes}}, average_clips='score'))
 train_dataloader = dict(batch_size=8)
 # the Kinetics-400 model this fine-tunes (a checkpoint of its work dir)
 load_from = 'work_dirs/bike_vit-l-p14-336_8xb8-16x1x1-20e_kinetics400-rgb/epoch_20.pth'
