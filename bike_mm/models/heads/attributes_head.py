@@ -44,8 +44,9 @@ class AttributesHead(TextConditionedHead):
             config of the attribute sentence encoder, with its own weights
             (the supplement uses the ViT-B/32 text architecture); set
             ``freeze_text=False`` to fine-tune it. None encodes the sentences
-            with the recognizer's frozen category encoder: the plug-and-play
-            branch of Table 6e, first row. Defaults to None.
+            with the branch's frozen category encoder (``category_encoder``,
+            else the recognizer's): the plug-and-play branch of Table 6e,
+            first row. Defaults to None.
         category_encoder (dict, optional): An :class:`OpenCLIPTextEncoder`
             config that encodes the class names for this branch; it is kept
             frozen. None uses the recognizer's category embeddings.
@@ -140,13 +141,15 @@ class AttributesHead(TextConditionedHead):
         Args:
             tokens (Tensor): ``[N, L]`` token ids.
             category_encoder (OpenCLIPTextEncoder): The recognizer's category
-                encoder, used when this head has no text encoder of its own.
+                encoder, used when this head has neither a text encoder nor
+                a category encoder of its own (plug-and-play: sentences and
+                categories in one embedding space).
 
         Returns:
             Tensor: ``[N, D]`` sentence embeddings.
         """
-        encoder = category_encoder if self.text_encoder is None else \
-            self.text_encoder
+        encoder = self.text_encoder or self.category_encoder or \
+            category_encoder
         if tokens.shape[-1] != encoder.context_length:
             raise ValueError(
                 f'AttributesHead: attribute tokens have length '

@@ -28,9 +28,9 @@ def two_clip_model(**attributes_head):
     cfg.cls_head.update(num_classes=len(CLASSES), in_channels=96)
     head = cfg.attributes_head
     head.update(num_classes=len(CLASSES), in_channels=64, **attributes_head)
-    head.text_encoder.update(TINY)
-    if head.category_encoder is not None:
-        head.category_encoder.update(TINY)
+    for encoder in (head.text_encoder, head.category_encoder):
+        if encoder is not None:
+            encoder.update(TINY)
     torch.manual_seed(0)
     return MODELS.build(cfg)
 
@@ -100,3 +100,13 @@ def test_trains_a_step_and_tests_with_different_widths():
 def test_different_widths_need_a_category_encoder():
     with pytest.raises(ValueError, match='category_encoder'):
         two_clip_model(category_encoder=None)
+
+
+def test_plug_and_play_encodes_sentences_with_the_branch_categories():
+    model = two_clip_model(text_encoder=None, projection=False).eval()
+    _, samples = batch([0, 2])
+    encoder = model.attributes_head.category_encoder
+    tokens = torch.stack([s.attribute_tokens for s in samples])
+    with torch.no_grad():
+        torch.testing.assert_close(model.encode_attributes(samples),
+                                   encoder.encode_text(tokens)[0])
