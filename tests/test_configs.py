@@ -30,8 +30,8 @@ SPLIT_FILES = dict(train='train', val='val', test='test')
 
 
 def _is_clip(cfg) -> bool:
-    return isinstance(cfg, dict) and str(cfg.get('type',
-                                                 '')).endswith('OpenCLIP')
+    return isinstance(cfg, dict) and str(cfg.get('type', '')).endswith(
+        ('OpenCLIP', 'OpenCLIPTextEncoder'))
 
 
 def _contains_clip(cfg) -> bool:
