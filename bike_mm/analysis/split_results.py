@@ -1,24 +1,17 @@
-"""Test one checkpoint with several configs (e.g. the three Kinetics-600
-zero-shot splits) and print each config's metrics and their mean +- std
-(NumPy's std, ddof=0) over the configs.
-
-Usage:
-    python tools/analysis/test_splits.py CHECKPOINT CONFIG [CONFIG ...]
-        [--work-dir DIR] [--cfg-options k=v ...]
-
-Each config is tested with the MMEngine runner into ``DIR/<config name>``
-(default ``work_dirs/test_splits``).
+"""Results of one checkpoint tested with several configs (e.g. the three
+Kinetics-600 zero-shot splits): each config's metrics and their mean +- std
+(NumPy's std, ddof=0) over the configs. Command line:
+``tools/analysis/test_splits.py``.
 """
-import argparse
 import os.path as osp
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
 
-def test_config(config: str,
+def evaluate_config(config: str,
                 checkpoint: Optional[str],
                 work_dir: str,
                 cfg_options: Optional[dict] = None) -> Dict[str, float]:
@@ -56,25 +49,27 @@ def format_report(configs: List[str], results: List[Dict[str, float]]) -> str:
     return '\n'.join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('checkpoint')
-    parser.add_argument('configs', nargs='+')
-    parser.add_argument('--work-dir', default='work_dirs/test_splits')
-    parser.add_argument('--cfg-options',
-                        nargs='+',
-                        action=DictAction,
-                        help='override entries of every config')
-    args = parser.parse_args()
+def evaluate_splits(checkpoint: Optional[str],
+                    configs: Sequence[str],
+                    work_dir: str,
+                    cfg_options: Optional[dict] = None) -> str:
+    """Test ``checkpoint`` with every config and report the metrics.
+
+    Args:
+        checkpoint (str, optional): The checkpoint tested.
+        configs (Sequence[str]): Config files, one per split.
+        work_dir (str): Each config is tested into
+            ``work_dir/<config name>``.
+        cfg_options (dict, optional): Overrides of every config.
+
+    Returns:
+        str: The report of :func:`format_report`.
+    """
     results = [
-        test_config(
-            config, args.checkpoint,
-            osp.join(args.work_dir,
-                     osp.splitext(osp.basename(config))[0]), args.cfg_options)
-        for config in args.configs
+        evaluate_config(
+            config, checkpoint,
+            osp.join(work_dir,
+                     osp.splitext(osp.basename(config))[0]), cfg_options)
+        for config in configs
     ]
-    print(format_report(args.configs, results))
-
-
-if __name__ == '__main__':
-    main()
+    return format_report(list(configs), results)

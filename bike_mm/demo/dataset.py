@@ -1,10 +1,8 @@
-"""Write the embedded demo dataset: small synthetic mp4 videos in classes
-named by descriptive phrases, with mmaction ``VideoDataset`` annotation files
+"""The embedded demo dataset: small synthetic mp4 videos in classes named by
+descriptive phrases, with mmaction ``VideoDataset`` annotation files
 (``path label``) for train/val/test and a label file (one name per line).
-
-Usage: python tools/generate_demo_dataset.py [--out data/demo]
+Command line: ``tools/generate_demo_dataset.py``.
 """
-import argparse
 import math
 import os
 import os.path as osp
@@ -103,9 +101,18 @@ def write_video(path: str, draw, rng: np.random.Generator) -> None:
     writer.release()
 
 
-def generate(out_dir: str, seed: int = 0) -> None:
-    """Write videos, annotation files and the label file under ``out_dir``."""
+def generate_demo_dataset(out_dir: str, seed: int = 0) -> int:
+    """Write videos, annotation files and the label file under ``out_dir``.
+
+    Args:
+        out_dir (str): Output folder, created if missing.
+        seed (int): Seed of the videos' random backgrounds and motions.
+
+    Returns:
+        int: The number of videos written.
+    """
     rng = np.random.default_rng(seed)
+    os.makedirs(out_dir, exist_ok=True)
     with open(osp.join(out_dir, 'labels.txt'), 'w') as f:
         f.write('\n'.join(name for name, _ in CLASSES) + '\n')
     for split, per_class in SPLITS.items():
@@ -118,18 +125,4 @@ def generate(out_dir: str, seed: int = 0) -> None:
                 lines.append(f'{rel} {label}')
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
             f.write('\n'.join(lines) + '\n')
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--out', default='data/demo', help='output folder')
-    parser.add_argument('--seed', type=int, default=0)
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    generate(args.out, args.seed)
-    total = sum(SPLITS.values()) * len(CLASSES)
-    print(f'Wrote {total} videos of {len(CLASSES)} classes to {args.out}')
-
-
-if __name__ == '__main__':
-    main()
+    return sum(SPLITS.values()) * len(CLASSES)
