@@ -1,11 +1,13 @@
-"""BIKERecognizer: the three modes, multi-view averaging, category cache."""
+"""BIKERecognizer: the three modes, multi-view averaging, category cache,
+and the options for big models: mixed precision and gradient checkpointing.
+"""
 import pytest
 import torch
 from mmaction.registry import MODELS
+from mmengine.runner.amp import autocast
 
 from bike_mm.structures import pred_score
-
-from conftest import labelled_samples, tiny_bike_model
+from tests.helpers import labelled_samples, tiny_bike_model
 
 
 @pytest.fixture
@@ -156,3 +158,53 @@ def test_prompt_ensemble_averages_templates_at_test_and_samples_in_training():
             assert len(matches) == 1
             seen.add(matches[0])
     assert seen == {0, 1, 2}
+
+
+def build_tiny_bike(**backbone) -> torch.nn.Module:
+    torch.manual_seed(0)
+    cfg = tiny_bike_model(temporal_layers=1)
+    cfg['backbone'].update(backbone)
+    return MODELS.build(cfg).train()
+
+
+def test_bf16_autocast_loss_is_close_to_float32():
+    """The head and loss run under the autocast context that AMP training
+    uses (bf16 on CPU): finite, close to the float32 loss, with gradients."""
+    model = build_tiny_bike()
+    inputs = torch.randn(3, 4, 3, 64, 64)
+    data = labelled_samples([0, 2, 0])
+    full = model(inputs, data, mode='loss')['loss_cls']
+    with autocast(device_type='cpu', dtype=torch.bfloat16):
+        mixed = model(inputs, data, mode='loss')['loss_cls']
+    assert mixed.dtype == torch.float32  # the softmax runs in float32
+    torch.testing.assert_close(mixed, full, rtol=0.05, atol=0)
+    mixed.backward()
+    grad = model.backbone.clip.visual.conv1.weight.grad
+    assert torch.isfinite(grad).all() and grad.abs().sum() > 0
+
+
+def test_grad_checkpointing_gives_identical_loss_and_gradients():
+    inputs = torch.randn(3, 4, 3, 64, 64)
+    data = labelled_samples([0, 2, 0])
+    results = []
+    for checkpointing in (False, True):
+        # a trainable text tower: checkpointing of both towers is exercised
+        model = build_tiny_bike(
+            grad_checkpointing=checkpointing, freeze_text=False)
+        assert model.backbone.clip.visual.transformer.grad_checkpointing \
+            == checkpointing
+        assert model.backbone.clip.transformer.grad_checkpointing \
+            == checkpointing
+        loss = model(inputs, data, mode='loss')['loss_cls']
+        loss.backward()
+        results.append((loss.detach(), {
+            name: param.grad
+            for name, param in model.named_parameters() if param.requires_grad
+        }))
+    (loss, grads), (loss_ckpt, grads_ckpt) = results
+    torch.testing.assert_close(loss_ckpt, loss, rtol=0, atol=1e-6)
+    assert grads.keys() == grads_ckpt.keys()
+    assert any(name.startswith('backbone.clip.transformer') for name in grads)
+    for name, grad in grads.items():
+        torch.testing.assert_close(
+            grads_ckpt[name], grad, rtol=1e-5, atol=1e-7, msg=name)

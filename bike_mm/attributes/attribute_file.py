@@ -3,7 +3,7 @@ BIKE's Video-Attributes Association, paper Sec. 2.2).
 
 Two formats are read:
 
-* bike_mm's own, written by ``tools/generate_attributes.py``::
+* bike_mm's own, written by :func:`generate_attributes`::
 
     {"format": "bike_mm.attributes", "version": 1,
      "meta": {"arch": "ViT-L-14", "pretrained": "openai", "lexicon": ...,
