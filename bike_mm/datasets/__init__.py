@@ -6,6 +6,5 @@ from .transforms import LoadAttributeSentence
 
 __all__ = [
     'AnnotationLine', 'CheckedVideoDataset', 'parse_annotation_file',
-    'FewShotDataset', 'load_class_names',
-    'LoadAttributeSentence'
+    'FewShotDataset', 'load_class_names', 'LoadAttributeSentence'
 ]

@@ -29,6 +29,7 @@ import os
 import os.path as osp
 import pickle
 import re
+import sys
 import warnings
 from typing import Any, Callable, Optional, Union
 
@@ -65,9 +66,16 @@ class CheckpointError(ValueError):
 
 
 def _refused_type(err: pickle.UnpicklingError) -> Optional[str]:
-    """The type torch's weights-only unpickler refused, from its message."""
+    """The type torch's weights-only unpickler refused, from its message;
+    None when the file is rather broken (no such type: a name cut short by
+    a truncation, or no type named at all)."""
     match = re.search(r'GLOBAL (\S+) was not an allowed global', str(err))
     if match:
+        module, _, name = match[1].rpartition('.')
+        # only modules already imported are looked into: importing one
+        # named by an untrusted file would run its code
+        if module in sys.modules and not hasattr(sys.modules[module], name):
+            return None
         return match[1]
     match = re.search(r'WeightsUnpickler error: (.*)', str(err))
     return match[1].strip() if match else None

@@ -9,7 +9,7 @@ from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
 from bike_mm.engine.rng_states import capture_rng_states, restore_rng_states
-from conftest import DEMO_CONFIG, demo_cfg_options
+from tests.helpers import DEMO_CONFIG, demo_cfg_options
 
 
 class BatchRecorder(Hook):
