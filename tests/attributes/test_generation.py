@@ -1,11 +1,10 @@
-"""BIKE attributes branch: attribute generation, attribute files, sentence
-transform, AttributesHead, two-branch recognizer and fused evaluation."""
+"""Attribute generation (bike_mm.attributes.generation): the top-k phrases
+of each video, resuming, undecodable videos, distributed shards, bad input,
+and the demo's stage 2 trained on generated attributes."""
 import json
 import os
 import os.path as osp
 import shutil
-import subprocess
-import sys
 
 import decord
 import numpy as np
@@ -13,25 +12,16 @@ import open_clip
 import pytest
 import torch
 import torch.nn.functional as F
+from mmaction.datasets.transforms import UniformSample
 from mmengine.config import Config
 from mmengine.runner import Runner
 from open_clip.transform import PreprocessCfg, image_transform_v2
 from PIL import Image
 
-from bike_mm.datasets import AttributeFile, LoadAttributeSentence
-from bike_mm.evaluation.metrics import BranchAccMetric
+from bike_mm.attributes import (AttributeFile, AttributeGenerationError,
+                                generate_attributes)
 from bike_mm.models import OpenCLIP
-from bike_mm.models.utils import TextEmbeddings
-from bike_mm.structures import (branch_scores, pred_score, set_gt_label,
-                                 set_pred_score)
-from mmaction.datasets.transforms import UniformSample
-from mmaction.registry import MODELS
-from mmaction.structures import ActionDataSample
-
-from conftest import REPO_ROOT, demo_cfg_options, free_port, tiny_bike_model
-
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
-import generate_attributes  # noqa: E402
+from tests.helpers import REPO_ROOT, demo_cfg_options, free_port, run_tool
 
 NUM_VIDEOS = 4  # videos of the generation tests: the first of 4 classes
 TEMPLATE = 'This is a video about {}'
@@ -50,13 +40,14 @@ def few_videos(demo_data, tmp_path_factory):
         demo_data, 'labels.txt')
 
 
-def generate(ann, prefix, lexicon, out, *extra):
-    generate_attributes.main([
-        ann, '--data-prefix', prefix, '--lexicon', lexicon, '--out',
-        str(out), '--arch', 'ViT-Tiny-16', '--pretrained', 'none',
-        '--num-frames', '4', '--topk', '3', '--batch-size', '3',
-        '--num-workers', '0', *extra
-    ])
+# the tiny random CLIP, 4 frames, top 3, in batches of 3 videos
+SETTINGS = dict(arch='ViT-Tiny-16', pretrained=None, num_frames=4, topk=3,
+                batch_size=3, num_workers=0)
+
+
+def generate(ann, prefix, lexicon, out, **extra):
+    generate_attributes(ann, str(out), lexicon, data_prefix=prefix,
+                        **dict(SETTINGS, **extra))
     with open(out) as f:
         return json.load(f)
 
@@ -125,8 +116,8 @@ def test_resume_skips_done_videos(few_videos, tmp_path):
             'scores']
     assert 'kept from the first run' not in resumed['videos'][keys[2]][
         'attributes']
-    with pytest.raises(ValueError, match='other settings'):
-        generate(ann, prefix, lexicon, out, '--template', 'a photo of {}')
+    with pytest.raises(AttributeGenerationError, match='other settings'):
+        generate(ann, prefix, lexicon, out, template='a photo of {}')
 
 
 def test_undecodable_video_is_listed_and_run_completes(few_videos, tmp_path):
@@ -147,20 +138,20 @@ def test_undecodable_video_is_listed_and_run_completes(few_videos, tmp_path):
     assert len(result['videos']) == NUM_VIDEOS + 1
 
 
+@pytest.mark.e2e
 def test_two_process_generation_equals_one_process(few_videos, tmp_path):
+    """The command line under torchrun: two shards merged by rank 0."""
     ann, prefix, lexicon = few_videos
     single = generate(ann, prefix, lexicon, tmp_path / 'single.json')
     out = tmp_path / 'dist.json'
-    env = dict(os.environ, OMP_NUM_THREADS='1')
-    subprocess.run([
-        sys.executable, '-m', 'torch.distributed.run', '--nproc_per_node',
-        '2', '--master_port', str(free_port()),
-        osp.join(REPO_ROOT, 'tools', 'generate_attributes.py'), ann,
-        '--data-prefix', prefix, '--lexicon', lexicon, '--out',
-        str(out), '--arch', 'ViT-Tiny-16', '--pretrained', 'none',
-        '--num-frames', '4', '--topk', '3', '--batch-size', '3',
-        '--num-workers', '0', '--launcher', 'pytorch'
-    ], check=True, cwd=REPO_ROOT, env=env, capture_output=True)
+    run_tool(
+        'generate_attributes.py', ann, '--data-prefix', prefix, '--lexicon',
+        lexicon, '--out', out, '--arch', 'ViT-Tiny-16', '--pretrained',
+        'none', '--num-frames', '4', '--topk', '3', '--batch-size', '3',
+        '--num-workers', '0', '--launcher', 'pytorch',
+        python_args=('-m', 'torch.distributed.run', '--nproc_per_node', '2',
+                     '--master_port', str(free_port())),
+        env=dict(OMP_NUM_THREADS='1'))
     distributed = json.load(open(out))
     assert distributed['meta'] == single['meta']
     assert distributed['errors'] == single['errors']
@@ -172,200 +163,33 @@ def test_two_process_generation_equals_one_process(few_videos, tmp_path):
     assert not [p for p in os.listdir(tmp_path) if '.part' in p]
 
 
-def test_released_format_loads(tmp_path):
-    path = tmp_path / 'K400_val_vit_L14_attributes.json'
-    path.write_text(
-        json.dumps({
-            '--07WQ2iBlw': dict(classname_topk=['abseiling', 'rock climbing',
-                                                'ice climbing', 'skiing',
-                                                'hiking', 'bungee jumping']),
-            'zumba/xyz': dict(classname_topk=['zumba'])
-        }))
-    loaded = AttributeFile.load(str(path))
-    assert loaded.videos['zumba/xyz'] == dict(
-        attributes=['zumba'], scores=None)
-    # keys match data_prefix-joined paths, with or without extension
-    assert loaded.lookup('/data/k400/val/--07WQ2iBlw.mp4')[0] == 'abseiling'
-    assert loaded.lookup('/data/k400/zumba/xyz.mp4') == ['zumba']
-    assert loaded.lookup('/data/k400/other/xyz.mp4') is None
-    transform = LoadAttributeSentence(str(path), arch='ViT-B-32')
-    results = transform(dict(filename='/data/val/--07WQ2iBlw.mp4'))
-    assert results['attribute_sentence'] == (
-        'This is a video about abseiling, rock climbing, ice climbing, '
-        'skiing, hiking')
-
-    path.write_text(json.dumps({'a.mp4': {'topk': ['x']}}))
-    with pytest.raises(ValueError, match="'a.mp4'"):
-        AttributeFile.load(str(path))
+def test_bad_settings_and_inputs_are_named(few_videos, tmp_path):
+    ann, prefix, lexicon = few_videos
+    out = tmp_path / 'attr.json'
+    with pytest.raises(AttributeGenerationError, match='exactly one'):
+        generate(ann, prefix, lexicon, out, template='no slot')
+    with pytest.raises(AttributeGenerationError, match='topk must be >= 1'):
+        generate(ann, prefix, lexicon, out, topk=0)
+    empty = tmp_path / 'empty.txt'
+    empty.write_text('\n')
+    with pytest.raises(AttributeGenerationError, match=str(empty)):
+        generate(str(empty), prefix, lexicon, out)
+    assert not out.exists()
 
 
-@pytest.fixture
-def attribute_file(tmp_path):
-    path = str(tmp_path / 'attr.json')
-    AttributeFile(
-        dict(topk=3),
-        {'train/a.mp4': dict(attributes=['run', 'jump', 'swim'],
-                             scores=[0.3, 0.2, 0.1])}).dump(path)
-    return path
+@pytest.mark.e2e
+def test_command_line_reports_bad_input_in_one_line(few_videos, tmp_path):
+    ann, prefix, lexicon = few_videos
+    missing = tmp_path / 'missing.txt'
+    result = run_tool('generate_attributes.py', missing, '--lexicon',
+                      lexicon, '--out', tmp_path / 'attr.json', check=False)
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines()[-1] == (
+        f'generate_attributes: Annotation file not found: {missing}')
+    assert 'Traceback' not in result.stderr
 
 
-def test_sentence_building_and_tokens(attribute_file):
-    transform = LoadAttributeSentence(
-        attribute_file, arch='ViT-Tiny-16', topk=2, template='Video of {}.',
-        separator=' and ')
-    results = transform(dict(filename='data/videos/train/a.mp4'))
-    assert results['attribute_sentence'] == 'Video of run and jump.'
-    expected = open_clip.get_tokenizer('ViT-Tiny-16')(
-        ['Video of run and jump.'])[0]
-    assert torch.equal(results['attribute_tokens'], expected)
-    # released code: "This is a video about " + ",".join(top 5)
-    released = LoadAttributeSentence(attribute_file, separator=',', topk=3)
-    assert released.sentence(['run', 'jump', 'swim']) == \
-        'This is a video about run,jump,swim'
-
-
-def test_missing_attributes_error_or_fallback(attribute_file):
-    with pytest.raises(KeyError, match='train/b.mp4'):
-        LoadAttributeSentence(attribute_file, topk=3)(
-            dict(filename='train/b.mp4'))
-    transform = LoadAttributeSentence(
-        attribute_file, topk=3, fallback=['a video'])
-    results = transform(dict(filename='train/b.mp4'))
-    assert results['attribute_sentence'] == 'This is a video about a video'
-    transform(dict(filename='train/c.mp4'))
-    transform(dict(filename='train/a.mp4'))
-    assert transform.num_missing == 2
-    with pytest.raises(ValueError, match='top 3'):
-        LoadAttributeSentence(attribute_file, topk=5)
-
-
-def head_samples(video_scores, labels):
-    samples = []
-    for score, label in zip(video_scores, labels):
-        sample = ActionDataSample()
-        set_pred_score(sample, torch.tensor(score))
-        set_gt_label(sample, torch.tensor([label]))
-        samples.append(sample)
-    return samples
-
-
-def test_fusion_arithmetic_and_branch_metric():
-    head = MODELS.build(
-        dict(type='AttributesHead', num_classes=3, in_channels=2,
-             fusion_weight=0.75))
-    categories = torch.tensor([[1., 0.], [0., 1.], [-1., 0.]])
-    attributes = torch.tensor([[0., 2.], [3., 0.]])  # -> classes 1 and 0
-    video = [[0.1, 0.2, 0.7], [0.5, 0.3, 0.2]]  # -> classes 2 and 0
-    samples = head_samples(video, labels=[1, 0])
-    cats = TextEmbeddings(categories, categories[:, None],
-                          torch.ones(3, 1, dtype=torch.bool))
-    head.predict(attributes, cats, samples, logit_scale=10., fuse=True)
-    s_a = torch.softmax(10. * torch.tensor([[0., 1., 0.], [1., 0., -1.]]), 1)
-    for sample, v, a in zip(samples, video, s_a):
-        branches = branch_scores(sample)
-        torch.testing.assert_close(branches['attributes'], a)
-        torch.testing.assert_close(branches['video'], torch.tensor(v))
-        torch.testing.assert_close(pred_score(sample),
-                                   0.75 * torch.tensor(v) + 0.25 * a)
-    # fused: sample 0 is 0.75*[.1,.2,.7]+.25*[~0,~1,~0] -> class 2 (wrong)
-    assert [int(pred_score(s).argmax()) for s in samples] == [2, 0]
-
-    metric = BranchAccMetric(metric_options=dict(top_k_accuracy=dict(
-        topk=(1, ))))
-    metric.process(None, [s.to_dict() for s in samples])
-    results = metric.compute_metrics(metric.results)
-    assert results['top1'] == 0.5
-    assert results['video_top1'] == 0.5
-    assert results['attributes_top1'] == 1.0
-
-
-def tiny_two_branch_model(**kwargs):
-    cfg = tiny_bike_model(num_classes=4)
-    cfg.update(
-        attributes_head=dict(
-            type='AttributesHead', num_classes=4, in_channels=64,
-            text_encoder=dict(type='OpenCLIP', arch='ViT-Tiny-16',
-                              freeze_text=False, freeze_vision=True),
-            projection=True, fusion_weight=0.6),
-        **kwargs)
-    return MODELS.build(cfg)
-
-
-def recognizer_batch(model, labels):
-    tokens = open_clip.get_tokenizer('ViT-Tiny-16')(
-        [f'This is a video about thing {i}' for i in labels])
-    samples = []
-    for label, token in zip(labels, tokens):
-        sample = ActionDataSample(metainfo=dict(attribute_tokens=token))
-        set_gt_label(sample, torch.tensor([label]))
-        samples.append(sample)
-    return torch.randn(len(labels), 4, 3, 64, 64), samples
-
-
-def test_recognizer_branches_losses_and_freezing():
-    torch.manual_seed(0)
-    model = tiny_two_branch_model()
-    assert model.attributes_head.text_encoder.clip.visual.__class__ is \
-        torch.nn.Identity
-    inputs, samples = recognizer_batch(model, [0, 1, 2, 1])
-    assert set(model.loss(inputs, samples)) == {'loss_cls', 'loss_attributes'}
-
-    stage2 = tiny_two_branch_model(frozen_branches=('video', ))
-    stage2.train()
-    assert not any(p.requires_grad for p in stage2.backbone.parameters())
-    assert not any(p.requires_grad for p in stage2.cls_head.parameters())
-    assert not stage2.backbone.training
-    losses = stage2.loss(inputs, samples)
-    assert set(losses) == {'loss_attributes'}
-    losses['loss_attributes'].backward()
-    assert stage2.attributes_head.attribute_projection[0].weight.grad is \
-        not None
-    # every trainable parameter gets a gradient (DDP needs no unused ones)
-    assert [n for n, p in stage2.named_parameters()
-            if p.requires_grad and p.grad is None] == []
-    assert stage2.attributes_head.text_encoder.clip.token_embedding.weight \
-        .grad is not None
-
-    with pytest.raises(ValueError, match='needs attributes_head'):
-        MODELS.build(
-            dict(tiny_bike_model(num_classes=4),
-                 frozen_branches=('attributes', )))
-
-
-def test_recognizer_predict_fused_and_single_branch():
-    torch.manual_seed(0)
-    model = tiny_two_branch_model().eval()
-    inputs, samples = recognizer_batch(model, [0, 1])
-    with torch.no_grad():
-        fused = model.predict(inputs, samples)
-    for sample in fused:
-        branches = branch_scores(sample)
-        torch.testing.assert_close(
-            pred_score(sample),
-            0.6 * branches['video'] + 0.4 * branches['attributes'])
-    model.branches = ('attributes', )
-    _, samples = recognizer_batch(model, [0, 1])
-    with torch.no_grad():
-        only = model.predict(None, samples)
-    for a, b in zip(fused, only):
-        torch.testing.assert_close(pred_score(b),
-                                   branch_scores(a)['attributes'])
-        assert branch_scores(b) == {}
-    # plug-and-play: the category encoder encodes the sentences
-    plug = tiny_bike_model(num_classes=4)
-    plug.update(attributes_head=dict(type='AttributesHead', num_classes=4,
-                                     in_channels=64),
-                frozen_branches=('video', 'attributes'))
-    plug = MODELS.build(plug)
-    assert not any(p.requires_grad for p in plug.parameters())
-    with pytest.raises(RuntimeError, match='nothing to train'):
-        plug.loss(inputs, samples)
-    _, samples = recognizer_batch(plug, [0, 1])
-    with torch.no_grad():
-        plug.eval().predict(inputs, samples)
-    assert 'attribute_tokens' in samples[0]
-
-
+@pytest.mark.e2e
 def test_demo_attributes_branch_trains_and_reports_each_branch(
         demo_data, tmp_path):
     """Stage 2 on a subset of the demo data (one epoch, random video branch)
@@ -381,12 +205,10 @@ def test_demo_attributes_branch_trains_and_reports_each_branch(
         ann.write_text(''.join(lines))
         options[f'{split}_dataloader.dataset.ann_file'] = str(ann)
         out = tmp_path / f'attributes_{split}.json'
-        generate_attributes.main([
-            str(ann), '--data-prefix',
-            osp.join(demo_data, 'videos'), '--lexicon', lexicon, '--out',
-            str(out), '--arch', 'ViT-Tiny-16', '--pretrained', 'none',
-            '--num-workers', '0', '--batch-size', '16'
-        ])
+        generate_attributes(
+            str(ann), str(out), lexicon,
+            data_prefix=osp.join(demo_data, 'videos'), arch='ViT-Tiny-16',
+            pretrained=None, num_workers=0, batch_size=16)
         options[f'{split}_dataloader.dataset.pipeline.0.attribute_file'] = \
             str(out)
     cfg = Config.fromfile(
@@ -402,7 +224,21 @@ def test_demo_attributes_branch_trains_and_reports_each_branch(
         'test_evaluator': None,
     })
     runner = Runner.from_cfg(cfg)
+    model = runner.model
+    before = {k: v.clone() for k, v in model.state_dict().items()}
     runner.train()
+    after = model.state_dict()
+    # stage 2: the video branch stays as it was, the attributes branch trains
+    for key in before:
+        if key.startswith(('backbone.', 'cls_head.')):
+            assert torch.equal(after[key], before[key]), key
+    assert not torch.equal(
+        after['attributes_head.attribute_projection.0.weight'],
+        before['attributes_head.attribute_projection.0.weight'])
     metrics = runner.val_loop.run()
+    assert {'acc/top1', 'acc/video_top1', 'acc/attributes_top1'} <= set(
+        metrics)
+    # 8 validation videos: every accuracy is a multiple of 1/8
     for name in ('top1', 'video_top1', 'attributes_top1'):
-        assert 0.0 <= metrics[f'acc/{name}'] <= 1.0
+        assert metrics[f'acc/{name}'] * 8 == pytest.approx(
+            round(metrics[f'acc/{name}'] * 8), abs=1e-6)

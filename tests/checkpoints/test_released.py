@@ -16,10 +16,10 @@ import torch.nn.functional as F
 from mmaction.structures import ActionDataSample
 
 from bike_mm.apis import init_recognizer
+from bike_mm.checkpoints import ConversionError, convert
+from bike_mm.checkpoints.released import default_config
 from bike_mm.structures import pred_score
-from conftest import REPO_ROOT
-from convert_released_checkpoint import (ConversionError, convert,
-                                         default_config)
+from tests.helpers import REPO_ROOT
 
 CONFIG = osp.join(REPO_ROOT, 'configs', 'bike', 'released',
                   'bike_vit-b-p32_released_8x1x1_kinetics400-rgb.py')
@@ -380,5 +380,5 @@ def test_default_config_follows_the_architecture():
         assert osp.basename(path) == \
             f'bike_{name}_released_8x1x1_kinetics400-rgb.py'
         assert osp.isfile(path)
-    with pytest.raises(ConversionError, match='pass --config'):
+    with pytest.raises(ConversionError, match='pass a config'):
         default_config(clip_of(64, 16, 64))

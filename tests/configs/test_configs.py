@@ -11,13 +11,13 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from conftest import REPO_ROOT
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from mmaction.registry import DATASETS, METRICS, MODELS
 
 from bike_mm.datasets import load_class_names
+from tests.helpers import REPO_ROOT
 
 CONFIGS = sorted(p for p in glob.glob(
     osp.join(REPO_ROOT, 'configs', '**', '*.py'), recursive=True)

@@ -1,4 +1,4 @@
-"""CheckedVideoDataset build-time checks, corrupt videos, check tool."""
+"""CheckedVideoDataset build-time checks and corrupt videos."""
 import os.path as osp
 import shutil
 
@@ -6,8 +6,6 @@ import pytest
 from mmaction.registry import DATASETS
 
 from bike_mm.structures import gt_label
-
-from check_videos import find_bad_videos
 
 PIPELINE = [
     dict(type='DecordInit'),
@@ -105,13 +103,3 @@ def test_skip_corrupt_replaces_and_counts(small_set, caplog):
                      skip_corrupt=True, test_mode=True)
     with pytest.raises(RuntimeError, match='broken.mp4'):
         test_set[2]
-
-
-def test_check_tool_lists_bad_videos(small_set):
-    ann, videos = small_set
-    with open(ann, 'a') as f:
-        f.write('gone.mp4 0\n')
-    bad = find_bad_videos(str(ann), str(videos), workers=2)
-    assert [(line_no, osp.basename(path)) for line_no, path, _, _ in bad] == \
-        [(3, 'broken.mp4'), (4, 'gone.mp4')]
-    assert bad[1][3] == 'file not found'

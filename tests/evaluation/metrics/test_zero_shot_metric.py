@@ -1,46 +1,22 @@
-"""Evaluation protocols: zero-shot (full / random class subsets), few-shot
-sampling, multi-label loss and mAP, ActivityNet top-1 + mAP, and the demo
-dataset run through a zero-shot and a few-shot config."""
+"""ZeroShotMetric: zero-shot evaluation on all classes and on random class
+subsets; the demo data run through a few-shot and a zero-shot config."""
 import os.path as osp
 import sys
 
 import numpy as np
 import pytest
-import torch
-from conftest import REPO_ROOT, demo_cfg_options, tiny_bike_model
 from mmengine.config import Config
-from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from mmaction.evaluation import AccMetric
-from mmaction.registry import DATASETS, MODELS
-from mmaction.structures import ActionDataSample
-
-from bike_mm.evaluation import AccMAPMetric, ZeroShotMetric
+from bike_mm.analysis import format_report
+from bike_mm.evaluation import ZeroShotMetric
 from bike_mm.evaluation.metrics.zero_shot_metric import (
     class_subset, subset_topk_predictions)
-from bike_mm.models.heads.vcs_head import sample_positive_classes
-from bike_mm.models.losses.dist_infonce_loss import DistInfoNCELoss
-from bike_mm.structures import set_gt_label, set_pred_score
+from tests.evaluation.metrics.metric_inputs import evaluate
+from tests.helpers import REPO_ROOT, demo_cfg_options
 
 sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'analysis'))
 from compare_work_dirs import compare, format_table  # noqa: E402
-from test_splits import format_report  # noqa: E402
-
-
-def samples(scores, labels):
-    """Metric inputs as the test loop hands them over."""
-    return [
-        set_gt_label(
-            set_pred_score(ActionDataSample(),
-                           torch.tensor(s, dtype=torch.float)),
-            torch.tensor([lab])).to_dict() for s, lab in zip(scores, labels)
-    ]
-
-
-def evaluate(metric, scores, labels):
-    metric.process(None, samples(scores, labels))
-    return metric.compute_metrics(metric.results)
 
 
 # ----------------------------------------------------------- zero-shot
@@ -101,111 +77,6 @@ def test_zero_shot_metric_without_subsets():
     assert result == {'full_top1': pytest.approx(2 / 3)}
 
 
-# ----------------------------------------------------------- few-shot
-
-
-@pytest.fixture(scope='module')
-def demo_train_set(demo_data):
-    return dict(type='CheckedVideoDataset',
-                ann_file=osp.join(demo_data, 'train.txt'),
-                data_prefix=dict(video=osp.join(demo_data, 'videos')),
-                pipeline=[])
-
-
-def test_few_shot_dataset(demo_train_set):
-    full = DATASETS.build(demo_train_set)
-    few = DATASETS.build(
-        dict(type='FewShotDataset', shots=3, seed=1, dataset=demo_train_set))
-    assert len(few) == len(full) == 128  # the epoch length is kept
-    files = [few.get_data_info(i)['filename'] for i in range(len(few))]
-    # 3 x 8 videos, each 128 // 24 = 5 or 6 times an epoch
-    assert sorted(set(files)) == sorted(
-        full.get_data_info(i)['filename'] for i in few.selected)
-    assert len(set(files)) == 24
-    assert {files.count(f) for f in files} == {5, 6}
-    for label in range(8):
-        assert sum(
-            full.get_data_info(i)['label'] == label for i in few.selected) == 3
-    same = DATASETS.build(
-        dict(type='FewShotDataset', shots=3, seed=1, dataset=demo_train_set))
-    other = DATASETS.build(
-        dict(type='FewShotDataset', shots=3, seed=2, dataset=demo_train_set))
-    assert same.selected == few.selected
-    assert other.selected != few.selected
-    assert few[5]['filename'] == full[few.selected[5]]['filename']
-
-
-def test_few_shot_dataset_errors(demo_train_set):
-    with pytest.raises(ValueError, match='fewer than shots=17'):
-        DATASETS.build(
-            dict(type='FewShotDataset', shots=17, dataset=demo_train_set))
-
-
-# ----------------------------------------------------------- multi-label
-
-
-def test_sample_positive_classes():
-    labels = torch.tensor([[1., 0., 1., 0.], [0., 1., 0., 0.]])
-    torch.manual_seed(0)
-    draws = torch.stack([sample_positive_classes(labels) for _ in range(50)])
-    assert set(draws[:, 0].tolist()) == {0, 2}
-    assert set(draws[:, 1].tolist()) == {1}
-    with pytest.raises(ValueError, match=r'\[1\]'):
-        sample_positive_classes(torch.tensor([[1., 0.], [0., 0.]]))
-
-
-def test_multi_label_loss_hand_made():
-    # 2 videos: {0, 1} and {1}; their categories (drawn positives): 0 and 1
-    labels = torch.tensor([[1., 1.], [0., 1.]])
-    category_labels = torch.tensor([[1, 0], [0, 1]])
-    sims = torch.tensor([[0.9, 0.2], [0.1, 0.8]])
-    loss = DistInfoNCELoss()(torch.arange(2), torch.arange(2), labels,
-                             lambda v, c: sims[v][:, c], 1.0, category_labels)
-    # video 0 matches both categories, video 1 only category 1; category 0
-    # matches video 0, category 1 both videos
-    log_v = torch.log_softmax(sims, 1)
-    log_c = torch.log_softmax(sims.t(), 1)
-    v2c = -(log_v[0].sum() / 2) - log_v[1, 1]
-    c2v = -log_c[0, 0] - (log_c[1].sum() / 2)
-    assert loss.item() == pytest.approx(((v2c + c2v) / 4).item())
-
-
-def test_recognizer_trains_on_multi_hot_labels():
-    with DefaultScope.overwrite_default_scope('mmaction'):
-        model = MODELS.build(tiny_bike_model(num_classes=5))
-    batch = []
-    for positives in ([0, 3], [1], [3, 4]):
-        sample = ActionDataSample()
-        set_gt_label(
-            sample, torch.zeros(5).index_fill_(0, torch.tensor(positives), 1.))
-        batch.append(sample)
-    inputs = torch.randn(3, 4, 3, 64, 64)
-    torch.manual_seed(0)
-    loss = model.loss(inputs, batch)['loss_cls']
-    assert torch.isfinite(loss) and loss > 0
-    loss.backward()
-
-
-def test_charades_map_hand_made():
-    # two classes, three videos: AP(class 0) = 1 (its 2 positives ranked
-    # first); class 1's only positive is ranked second: AP = 1/2
-    scores = [[0.9, 0.1], [0.8, 0.7], [0.1, 0.9]]
-    labels = [np.array([1, 0]), np.array([1, 1]), np.array([0, 0])]
-    metric = AccMetric(metric_list=('mean_average_precision', ))
-    result = metric.calculate([np.array(s) for s in scores], labels)
-    assert result['mean_average_precision'] == pytest.approx(0.75)
-
-
-def test_activitynet_top1_and_map_hand_made():
-    scores = [[0.6, 0.3, 0.1], [0.5, 0.2, 0.3], [0.2, 0.3, 0.5]]
-    labels = [0, 1, 2]
-    result = evaluate(AccMAPMetric(topk=(1, )), scores, labels)
-    assert result['top1'] == pytest.approx(2 / 3)
-    # class 0 and 2: their video ranked first (AP 1); class 1: its video
-    # ranked last of 3 (AP 1/3)
-    assert result['mean_average_precision'] == pytest.approx(7 / 9)
-
-
 # ----------------------------------------------------------- demo runs
 
 
@@ -245,6 +116,7 @@ def demo_runs(demo_data, tmp_path_factory):
     return few, few_dir, zero_dir, metrics
 
 
+@pytest.mark.e2e
 def test_demo_few_shot_and_zero_shot(demo_runs):
     few, _, _, metrics = demo_runs
     assert len(few) == 128 and len(few.selected) == 8
@@ -254,9 +126,17 @@ def test_demo_few_shot_and_zero_shot(demo_runs):
                   'subset_top1_std', 'subset_top3_mean', 'subset_top3_std')
     }
     assert all(0 <= v <= 1 for v in metrics.values())
-    print(format_report(['split_a', 'split_b'], [metrics, metrics]))
+    assert metrics['zero_shot/full_top1'] <= metrics['zero_shot/full_top3']
+    # the report over splits: one line per split, then mean +- std
+    report = format_report(['split_a', 'split_b'], [metrics, metrics])
+    lines = report.splitlines()
+    assert lines[0].startswith('split_a: zero_shot/full_top1: ')
+    assert lines[2] == 'mean +- std over the configs:'
+    full = metrics['zero_shot/full_top1']
+    assert f'  zero_shot/full_top1: {full:.4f} +- 0.0000' in lines
 
 
+@pytest.mark.e2e
 def test_compare_work_dirs(demo_runs):
     _, few_dir, zero_dir, metrics = demo_runs
     rows = compare([few_dir, zero_dir], flops=True)

@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from bike_mm.models import TextEmbeddings, VCSHead
+from bike_mm.models.heads.vcs_head import sample_positive_classes
 
 
 def direct_vcs_score(frames, sentence, words, tau=0.01, cosine=True):
@@ -96,3 +97,13 @@ def test_temporal_transformer_option_and_logit_scale(inputs):
 def test_unknown_aggregation_is_rejected():
     with pytest.raises(ValueError, match='aggregation'):
         VCSHead(4, 8, aggregation='max')
+
+
+def test_sample_positive_classes():
+    labels = torch.tensor([[1., 0., 1., 0.], [0., 1., 0., 0.]])
+    torch.manual_seed(0)
+    draws = torch.stack([sample_positive_classes(labels) for _ in range(50)])
+    assert set(draws[:, 0].tolist()) == {0, 2}
+    assert set(draws[:, 1].tolist()) == {1}
+    with pytest.raises(ValueError, match=r'\[1\]'):
+        sample_positive_classes(torch.tensor([[1., 0.], [0., 0.]]))

@@ -1,6 +1,6 @@
 """DistInfoNCELoss in one process against a direct implementation of Eq. 7.
 
-The multi-process equivalence is tested in test_distributed_infonce.py.
+The multi-process equivalence is tested in tests/models/utils/test_gather.py.
 """
 import math
 
@@ -84,3 +84,19 @@ def test_loss_weight_and_gradient_flow():
     assert double.item() == pytest.approx(2 * plain.item())
     double.backward()
     assert videos.grad.abs().sum() > 0
+
+
+def test_multi_label_loss_hand_made():
+    # 2 videos: {0, 1} and {1}; their categories (drawn positives): 0 and 1
+    labels = torch.tensor([[1., 1.], [0., 1.]])
+    category_labels = torch.tensor([[1, 0], [0, 1]])
+    sims = torch.tensor([[0.9, 0.2], [0.1, 0.8]])
+    loss = DistInfoNCELoss()(torch.arange(2), torch.arange(2), labels,
+                             lambda v, c: sims[v][:, c], 1.0, category_labels)
+    # video 0 matches both categories, video 1 only category 1; category 0
+    # matches video 0, category 1 both videos
+    log_v = torch.log_softmax(sims, 1)
+    log_c = torch.log_softmax(sims.t(), 1)
+    v2c = -(log_v[0].sum() / 2) - log_v[1, 1]
+    c2v = -log_c[0, 0] - (log_c[1].sum() / 2)
+    assert loss.item() == pytest.approx(((v2c + c2v) / 4).item())

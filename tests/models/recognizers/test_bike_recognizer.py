@@ -4,9 +4,10 @@ and the options for big models: mixed precision and gradient checkpointing.
 import pytest
 import torch
 from mmaction.registry import MODELS
+from mmaction.structures import ActionDataSample
 from mmengine.runner.amp import autocast
 
-from bike_mm.structures import pred_score
+from bike_mm.structures import pred_score, set_gt_label
 from tests.helpers import labelled_samples, tiny_bike_model
 
 
@@ -208,3 +209,22 @@ def test_grad_checkpointing_gives_identical_loss_and_gradients():
     for name, grad in grads.items():
         torch.testing.assert_close(
             grads_ckpt[name], grad, rtol=1e-5, atol=1e-7, msg=name)
+
+
+def test_recognizer_trains_on_multi_hot_labels():
+    model = MODELS.build(tiny_bike_model(num_classes=5))
+    batch = []
+    for positives in ([0, 3], [1], [3, 4]):
+        sample = ActionDataSample()
+        set_gt_label(
+            sample, torch.zeros(5).index_fill_(0, torch.tensor(positives), 1.))
+        batch.append(sample)
+    inputs = torch.randn(3, 4, 3, 64, 64)
+    torch.manual_seed(0)
+    loss = model.loss(inputs, batch)['loss_cls']
+    assert torch.isfinite(loss) and loss > 0
+    loss.backward()
+    grads = [p.grad for p in model.parameters() if p.requires_grad]
+    assert grads and all(g is not None and torch.isfinite(g).all()
+                         for g in grads)
+    assert any(g.abs().sum() > 0 for g in grads)
