@@ -8,8 +8,8 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from bike_mm.engine.rng_states import capture_rng_states, restore_rng_states
-from tests.helpers import DEMO_CONFIG, demo_cfg_options
+from tests.helpers import DEMO_CONFIG, annotation_subset,
+                           demo_cfg_options
 
 
 class BatchRecorder(Hook):
@@ -24,16 +24,10 @@ class BatchRecorder(Hook):
                              float((inputs * inputs).sum())))
 
 
-def subset(src: str, dst: str, lines: int) -> str:
-    with open(src) as f, open(dst, 'w') as out:
-        out.writelines(f.readlines()[::16][:lines])
-    return dst
-
-
 def run(demo_data, tmp_path, work_dir, max_epochs, resume=False):
     options = demo_cfg_options(demo_data)
     for split, lines in (('train', 8), ('val', 2)):
-        options[f'{split}_dataloader.dataset.ann_file'] = subset(
+        options[f'{split}_dataloader.dataset.ann_file'] = annotation_subset(
             osp.join(demo_data, f'{split}.txt'),
             str(tmp_path / f'{split}_subset.txt'), lines)
         options[f'{split}_dataloader.batch_size'] = 4
@@ -85,15 +79,3 @@ def test_one_epoch_and_resume_equals_two_epochs(demo_data, tmp_path):
         tmp_path / 'resumed' / 'epoch_1.pth',
         weights_only=True)['state_dict']) > 1e-4
 
-
-def test_rng_states_round_trip_through_a_weights_only_checkpoint(tmp_path):
-    torch.manual_seed(3)
-    states = capture_rng_states()
-    expected = (torch.rand(3), __import__('numpy').random.rand(3).tolist(),
-                __import__('random').random())
-    torch.save(dict(meta=dict(rng_states=states)), tmp_path / 'ckpt.pth')
-    restore_rng_states(torch.load(
-        tmp_path / 'ckpt.pth', weights_only=True)['meta']['rng_states'])
-    assert torch.equal(torch.rand(3), expected[0])
-    assert __import__('numpy').random.rand(3).tolist() == expected[1]
-    assert __import__('random').random() == expected[2]

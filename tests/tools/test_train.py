@@ -8,7 +8,8 @@ import shutil
 import pytest
 import torch
 
-from tests.helpers import DEMO_CONFIG, demo_cfg_options, run_tool
+from tests.helpers import (DEMO_CONFIG, annotation_subset, demo_cfg_options,
+                           run_tool)
 
 pytestmark = pytest.mark.e2e
 
@@ -22,16 +23,10 @@ def snapshot(folder):
     }
 
 
-def subset(src, dst, lines):
-    with open(src) as f, open(dst, 'w') as out:
-        out.writelines(f.readlines()[::16][:lines])
-    return dst
-
-
 def train(demo_data, tmp_path, work_dir, epochs):
     options = demo_cfg_options(demo_data)
     for split, lines in (('train', 4), ('val', 2)):
-        options[f'{split}_dataloader.dataset.ann_file'] = subset(
+        options[f'{split}_dataloader.dataset.ann_file'] = annotation_subset(
             osp.join(demo_data, f'{split}.txt'),
             str(tmp_path / f'{split}.txt'), lines)
         options[f'{split}_dataloader.batch_size'] = 2
