@@ -1,28 +1,22 @@
-"""Write the class-name files of the paper's datasets into
-``configs/_base_/labels/`` (one name per line, index = line number) from the
-released BIKE/Text4Vis label lists.
+"""The class-name files of the paper's datasets (``configs/_base_/labels/``,
+one name per line, index = line number) made from the released BIKE/Text4Vis
+label lists (command line: ``tools/data/make_label_files.py``).
 
-Sources (``--src``, default ``../shared/data/labels`` beside the repository):
-``kinetics_400_labels.csv``, ``k160_labels_split{1,2,3}.csv`` (the 160-class
-Kinetics-600 zero-shot splits), ``ucf_labels.csv``, ``hmdb51_labels.csv``,
-``anet1.3_labels.csv`` (``id,name`` csv files) and ``Charades_v1_classes.txt``
-(``c000 name`` lines).
+Sources: ``kinetics_400_labels.csv``, ``k160_labels_split{1,2,3}.csv``
+(the 160-class Kinetics-600 zero-shot splits), ``ucf_labels.csv``,
+``hmdb51_labels.csv``, ``anet1.3_labels.csv`` (``id,name`` csv files) and
+``Charades_v1_classes.txt`` (``c000 name`` lines).
 
 UCF101 names are CamelCase folder names; they are split into words
 ("ApplyEyeMakeup" -> "Apply Eye Makeup") since the text encoder reads them as
 sentences. Charades names lose their ``cNNN`` id.
-
-Usage: python tools/data/make_label_files.py [--src DIR] [--out DIR]
 """
-import argparse
 import os
 import os.path as osp
 import re
-import sys
 from typing import Dict, List
 
-sys.path.insert(0, osp.join(osp.dirname(__file__), '..', '..'))
-from bike_mm.datasets.label_files import load_class_names  # noqa: E402
+from .label_files import load_class_names
 
 # word boundaries of a CamelCase name: lower->Upper ("EyeMakeup") and the end
 # of an upper-case run followed by a word ("ABCWord" -> "ABC Word")
@@ -91,22 +85,23 @@ def build_label_lists(src: str) -> Dict[str, List[str]]:
     return lists
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    repo_root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    parser.add_argument(
-        '--src',
-        default=osp.join(repo_root, '..', 'shared', 'data', 'labels'),
-        help='folder of the source label lists')
-    parser.add_argument('--out', default='configs/_base_/labels')
-    args = parser.parse_args()
-    os.makedirs(args.out, exist_ok=True)
-    for name, names in build_label_lists(args.src).items():
-        with open(osp.join(args.out, f'{name}.txt'), 'w',
-                  encoding='utf-8') as f:
+def write_label_files(src: str, out: str) -> Dict[str, int]:
+    """Write every label list of ``src`` as ``out/<name>.txt``.
+
+    Args:
+        src (str): Folder of the released label lists.
+        out (str): Output folder, created if missing.
+
+    Returns:
+        dict[str, int]: The number of classes written, by name.
+
+    Raises:
+        ValueError: A list that is malformed or has the wrong size.
+        FileNotFoundError: A missing source list.
+    """
+    lists = build_label_lists(src)
+    os.makedirs(out, exist_ok=True)
+    for name, names in lists.items():
+        with open(osp.join(out, f'{name}.txt'), 'w', encoding='utf-8') as f:
             f.write('\n'.join(names) + '\n')
-        print(f'{name}: {len(names)} classes')
-
-
-if __name__ == '__main__':
-    main()
+    return {name: len(names) for name, names in lists.items()}
