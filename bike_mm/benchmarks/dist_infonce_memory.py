@@ -31,9 +31,8 @@ resetting it through ``/proc/self/clear_refs``, glibc's mmap threshold fixed
 so freed blocks leave the resident set). Time: median of ``--repeats``
 steps without the profiler, after one warm-up step.
 
-    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8]
+Command line: ``tools/benchmarks/dist_infonce_memory.py``.
 """
-import argparse
 import gc
 import json
 import os
@@ -42,34 +41,17 @@ import statistics
 import subprocess
 import sys
 import time
+from typing import Iterator, Sequence
 
+# the source checkout this package is in (configs/, working directory)
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEFAULT_LABEL_FILE = osp.join(REPO_ROOT, 'configs', '_base_', 'labels',
+                              'kinetics400.txt')
 HEADS = {
     'mean': dict(aggregation='mean'),
     'vcs-words': dict(aggregation='vcs', all_tokens=False),
     'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
 }
-
-
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    parser.add_argument('--global-batch', type=int, default=256)
-    parser.add_argument('--frames', type=int, default=8)
-    parser.add_argument('--dim', type=int, default=512)
-    parser.add_argument(
-        '--temporal-layers', type=int, default=6,
-        help='temporal transformer layers of the head (paper: 6)')
-    parser.add_argument(
-        '--world-sizes', type=int, nargs='+', default=[1, 2, 4, 8])
-    parser.add_argument('--heads', nargs='+', default=list(HEADS),
-                        choices=list(HEADS))
-    parser.add_argument('--repeats', type=int, default=3)
-    parser.add_argument(
-        '--label-file',
-        default=osp.join(REPO_ROOT, 'configs', '_base_', 'labels',
-                         'kinetics400.txt'))
-    parser.add_argument('--worker', help=argparse.SUPPRESS)
-    return parser.parse_args()
 
 
 def _memory_status(field: str) -> int:
@@ -199,68 +181,83 @@ def measure(cfg: dict) -> dict:
     env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='131072',
                OMP_NUM_THREADS='1')
     result = subprocess.run(
-        [sys.executable, __file__, '--worker', json.dumps(cfg)],
+        [sys.executable, '-m', __name__, json.dumps(cfg)],
         capture_output=True, text=True, env=env, cwd=REPO_ROOT)
     if result.returncode != 0:
         raise RuntimeError(f'{cfg} failed:\n{result.stderr[-3000:]}')
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    args = parse_args()
-    if args.worker:
-        print(json.dumps(run_worker(json.loads(args.worker))))
-        return
+def memory_report(global_batch: int = 256,
+                  frames: int = 8,
+                  dim: int = 512,
+                  temporal_layers: int = 6,
+                  world_sizes: Sequence[int] = (1, 2, 4, 8),
+                  heads: Sequence[str] = tuple(HEADS),
+                  repeats: int = 3,
+                  label_file: str = DEFAULT_LABEL_FILE) -> Iterator[str]:
+    """Measure every head and world size; yield the report's lines (two
+    Markdown tables) as the measurements arrive.
+
+    Args:
+        global_batch (int): Videos of one step over all ranks (NM).
+        frames (int): Frames per video T.
+        dim (int): Embedding width D.
+        temporal_layers (int): Temporal transformer layers of the head.
+        world_sizes (Sequence[int]): Process counts M.
+        heads (Sequence[str]): Keys of :data:`HEADS`.
+        repeats (int): Timed steps per configuration.
+        label_file (str): Class names of the category cache.
+    """
     base = dict(
-        global_batch=args.global_batch, frames=args.frames, dim=args.dim,
-        temporal_layers=args.temporal_layers, repeats=args.repeats,
-        label_file=args.label_file)
+        global_batch=global_batch, frames=frames, dim=dim,
+        temporal_layers=temporal_layers, repeats=repeats,
+        label_file=label_file)
     mib = 2**20
-    print(f'global batch {args.global_batch}, T={args.frames}, '
-          f'D={args.dim}, 77-token prompts, temporal layers '
-          f'{args.temporal_layers}, 1 thread per process\n')
-    print('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
-          '| peak MiB (RSS) | fwd+bwd s |')
-    print('|---|---|---|---|---|---|---|---|')
+    yield (f'global batch {global_batch}, T={frames}, D={dim}, 77-token '
+           f'prompts, temporal layers {temporal_layers}, 1 thread per '
+           'process\n')
+    yield ('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
+           '| peak MiB (RSS) | fwd+bwd s |')
+    yield '|---|---|---|---|---|---|---|---|'
     results = {}
-    for head in args.heads:
+    for head in heads:
         # at M = 1 both modes are the same single-process computation
         runs = [('replicated', 1)] + [
-            ('sharded', m) for m in args.world_sizes if m > 1]
+            ('sharded', m) for m in world_sizes if m > 1]
         for mode, world_size in runs:
             res = measure(dict(base, head=head, mode=mode,
                                world_size=world_size))
             results[head, mode, world_size] = res
-            rows = args.global_batch if mode == 'replicated' else \
-                args.global_batch // world_size
+            rows = global_batch if mode == 'replicated' else \
+                global_batch // world_size
             label = '1 and any' if mode == 'replicated' else world_size
-            print(f"| {head} | {mode} | {label} | {rows} | {res['words']} | "
-                  f"{res['peak_bytes'] / mib:.1f} | "
-                  f"{res['rss_bytes'] / mib:.1f} | {res['seconds']:.3f} |",
-                  flush=True)
-    print('\nReplicated / sharded per-rank ratio (profiler peak; time):\n')
-    print('| head | ' + ' | '.join(f'M={m}' for m in args.world_sizes) +
-          ' |')
-    print('|---|' + '---|' * len(args.world_sizes))
+            yield (f"| {head} | {mode} | {label} | {rows} | {res['words']} | "
+                   f"{res['peak_bytes'] / mib:.1f} | "
+                   f"{res['rss_bytes'] / mib:.1f} | {res['seconds']:.3f} |")
+    yield '\nReplicated / sharded per-rank ratio (profiler peak; time):\n'
+    yield '| head | ' + ' | '.join(f'M={m}' for m in world_sizes) + ' |'
+    yield '|---|' + '---|' * len(world_sizes)
 
     def ratio(replicated, sharded):
         return (f"{replicated['peak_bytes'] / sharded['peak_bytes']:.1f}x; "
                 f"{replicated['seconds'] / sharded['seconds']:.1f}x")
 
-    pairs = [(head, head) for head in args.heads]
-    if {'vcs-words', 'vcs-77-tokens'} <= set(args.heads):
+    pairs = [(head, head) for head in heads]
+    if {'vcs-words', 'vcs-77-tokens'} <= set(heads):
         pairs.append(('vcs-77-tokens', 'vcs-words'))
     for replicated_head, sharded_head in pairs:
         replicated = results[replicated_head, 'replicated', 1]
         cells = [
             ratio(replicated,
                   results[sharded_head, 'sharded' if m > 1 else 'replicated',
-                          m if m > 1 else 1]) for m in args.world_sizes
+                          m if m > 1 else 1]) for m in world_sizes
         ]
         name = replicated_head if replicated_head == sharded_head else \
             f'replicated {replicated_head} / sharded {sharded_head}'
-        print(f'| {name} | ' + ' | '.join(cells) + ' |')
+        yield f'| {name} | ' + ' | '.join(cells) + ' |'
 
 
 if __name__ == '__main__':
-    main()
+    # a worker of :func:`measure`: one configuration, result as JSON
+    print(json.dumps(run_worker(json.loads(sys.argv[1]))))

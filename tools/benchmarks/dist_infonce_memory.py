@@ -1,0 +1,44 @@
+"""Per-rank peak memory and time of the BIKE head + DistInfoNCE loss, sharded
+(bike_mm) against replicated (the released code), one simulated rank per
+subprocess; what is measured and how: ``bike_mm/benchmarks/
+dist_infonce_memory.py``. Figures: BENCHMARKS.md.
+
+    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8]
+"""
+import argparse
+import sys
+
+from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
+                                                     memory_report)
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--global-batch', type=int, default=256)
+    parser.add_argument('--frames', type=int, default=8)
+    parser.add_argument('--dim', type=int, default=512)
+    parser.add_argument(
+        '--temporal-layers', type=int, default=6,
+        help='temporal transformer layers of the head (paper: 6)')
+    parser.add_argument(
+        '--world-sizes', type=int, nargs='+', default=[1, 2, 4, 8])
+    parser.add_argument('--heads', nargs='+', default=list(HEADS),
+                        choices=list(HEADS))
+    parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument(
+        '--label-file',
+        default=DEFAULT_LABEL_FILE)
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = parse_args()
+    try:
+        for line in memory_report(**vars(args)):
+            print(line, flush=True)
+    except (OSError, RuntimeError, ValueError) as err:
+        sys.exit(f'dist_infonce_memory: {err}')
+
+
+if __name__ == '__main__':
+    main()
