@@ -106,9 +106,13 @@ def test_mixup_cutmix_soft_labels_reach_the_loss():
                             labelled_samples([0, 1, 2, 3]))
     soft = torch.stack([gt_label(s) for s in data])
     assert soft.shape == (4, 4)
+    torch.testing.assert_close(soft.sum(1), torch.ones(4))
     losses = model(inputs, data, mode='loss')
     assert torch.isfinite(losses['loss_cls'])
     assert 'top1_acc' not in losses  # soft labels: no accuracy
+    # the same clips with their hard labels give another loss
+    hard = model(inputs, labelled_samples([0, 1, 2, 3]), mode='loss')
+    assert not torch.allclose(hard['loss_cls'], losses['loss_cls'])
 
 
 @pytest.mark.e2e

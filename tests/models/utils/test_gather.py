@@ -201,6 +201,7 @@ def test_single_process_loss_is_eq7(single_process):
             result['loss'], result['eq7'], rtol=0, atol=1e-10, msg=name)
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize('world_size', [1, 2, 4])
 def test_distributed_equals_single_process(world_size, single_process,
                                            tmp_path):
