@@ -8,8 +8,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
-from tests.helpers import DEMO_CONFIG, annotation_subset,
-                           demo_cfg_options
+from tests.helpers import DEMO_CONFIG, annotation_subset, demo_cfg_options
 
 
 class BatchRecorder(Hook):
