@@ -68,6 +68,16 @@ def test_corrupt_latest_falls_back_to_previous_intact(tmp_path, caplog):
                in m for m in messages)
 
 
+def test_checkpoints_in_out_dir_are_followed(tmp_path):
+    work_dir, out_dir = tmp_path / 'work', tmp_path / 'out' / 'work'
+    work_dir.mkdir()
+    out_dir.mkdir(parents=True)
+    saved = training_checkpoint(out_dir / 'epoch_1.pth', 1)
+    record_last(work_dir, saved)
+    assert find_resumable_checkpoint(
+        str(work_dir), checkpoint_dir=str(out_dir)) == saved
+
+
 def test_empty_work_dir_has_nothing_to_resume(tmp_path):
     assert find_resumable_checkpoint(str(tmp_path)) is None
     assert find_resumable_checkpoint(str(tmp_path / 'missing')) is None

@@ -42,22 +42,27 @@ def confine_to_work_dir(recorded: str, work_dir: str,
 
 
 def find_resumable_checkpoint(work_dir: str,
-                              filename_tmpl: str = 'epoch_{}.pth'
+                              filename_tmpl: str = 'epoch_{}.pth',
+                              checkpoint_dir: Optional[str] = None
                               ) -> Optional[str]:
     """The newest intact checkpoint of ``work_dir`` that can be resumed.
 
-    The one ``last_checkpoint`` records comes first (confined to
-    ``work_dir``, see :func:`confine_to_work_dir`), then the others named
-    by ``filename_tmpl``, newest first. A candidate that cannot be loaded
-    or lacks the optimizer state is skipped with a warning naming it.
+    The one ``last_checkpoint`` records comes first (confined to the
+    checkpoint folder, see :func:`confine_to_work_dir`), then the others
+    named by ``filename_tmpl``, newest first. A candidate that cannot be
+    loaded or lacks the optimizer state is skipped with a warning naming
+    it.
 
     Args:
-        work_dir (str): The run's work dir.
+        work_dir (str): The run's work dir (holding ``last_checkpoint``).
         filename_tmpl (str): Checkpoint file names, ``{}`` for the step.
+        checkpoint_dir (str, optional): Where the run's checkpoints are,
+            when not in ``work_dir`` (CheckpointHook's ``out_dir``).
 
     Returns:
         str | None: The checkpoint, or None when there is none.
     """
+    checkpoint_dir = checkpoint_dir or work_dir
     logger = MMLogger.get_current_instance()
     candidates: List[str] = []
     record = osp.join(work_dir, 'last_checkpoint')
@@ -65,15 +70,15 @@ def find_resumable_checkpoint(work_dir: str,
         with open(record, encoding='utf-8', errors='replace') as f:
             recorded = f.read().strip()
         recorded = recorded and confine_to_work_dir(
-            recorded, work_dir, f'The checkpoint recorded in {record},')
+            recorded, checkpoint_dir, f'The checkpoint recorded in {record},')
         if recorded:
             candidates.append(recorded)
     pattern = re.compile(
         re.escape(filename_tmpl).replace(r'\{\}', r'(\d+)') + '$')
+    names = os.listdir(checkpoint_dir) if osp.isdir(checkpoint_dir) else []
     steps = {
-        int(match[1]): osp.join(work_dir, name)
-        for name in (os.listdir(work_dir) if osp.isdir(work_dir) else [])
-        if (match := pattern.match(name))
+        int(match[1]): osp.join(checkpoint_dir, name)
+        for name in names if (match := pattern.match(name))
     }
     candidates += [
         steps[step] for step in sorted(steps, reverse=True)
@@ -128,7 +133,13 @@ class WorkDirCheckpointHook(CheckpointHook):
     def before_run(self, runner) -> None:
         if not runner._resume or runner._load_from is not None:
             return
-        found = find_resumable_checkpoint(runner.work_dir, self.filename_tmpl)
+        # where before_train will put the checkpoints
+        checkpoint_dir = runner.work_dir
+        if self.out_dir is not None and self.out_dir != runner.work_dir:
+            checkpoint_dir = osp.join(
+                self.out_dir, osp.basename(runner.work_dir.rstrip(osp.sep)))
+        found = find_resumable_checkpoint(runner.work_dir, self.filename_tmpl,
+                                          checkpoint_dir)
         if found is None:
             runner.logger.warning(
                 f'Nothing to resume in {runner.work_dir} (no intact '
