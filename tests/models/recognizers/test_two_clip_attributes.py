@@ -12,7 +12,7 @@ from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
 from bike_mm.structures import branch_scores, pred_score, set_gt_label
-from conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 CONFIG = osp.join(REPO_ROOT, 'configs', '_base_', 'models',
                   'bike_vit-l-p14_attributes.py')
