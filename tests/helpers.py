@@ -132,3 +132,19 @@ def train_losses(config: str, demo_dir: str, work_dir: str,
     finally:
         torch.set_num_threads(threads)
     return runner.message_hub.get_scalar('train/loss_cls').data[0]
+
+
+def tool_error(result: subprocess.CompletedProcess) -> str:
+    """The one-line error a tool ended with; fails if it printed a
+    traceback or exited 0."""
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert 'Traceback' not in result.stderr, result.stderr[-3000:]
+    return result.stderr.strip().splitlines()[-1]
+
+
+def annotation_subset(src: str, dst: str, lines: int) -> str:
+    """Write every 16th line of annotation file ``src`` (so several
+    classes), at most ``lines`` of them, to ``dst``; returns ``dst``."""
+    with open(src) as f, open(dst, 'w') as out:
+        out.writelines(f.readlines()[::16][:lines])
+    return dst

@@ -34,6 +34,7 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from mmaction.registry import MODELS
+from ..engine.safe_checkpoint import load_checkpoint_file
 
 # configs/ of the source checkout this package is in
 RELEASED_CONFIGS = osp.join(
@@ -280,7 +281,7 @@ def convert(src: str,
     """
     if not osp.isfile(src):
         raise FileNotFoundError(f'Released checkpoint not found: {src}')
-    released = torch.load(src, map_location='cpu', weights_only=True)
+    released = load_checkpoint_file(src, 'cpu')
     if config is None:
         config = default_config(released)
     model, layout = build_model(config, cfg_options)

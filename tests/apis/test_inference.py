@@ -131,7 +131,7 @@ def test_bad_videos_are_named(model, tmp_path):
     cv2.VideoWriter(empty, cv2.VideoWriter_fourcc(*'mp4v'), 25,
                     (64, 64)).release()  # a container without frames
     for bad in (text, empty):
-        with pytest.raises(RuntimeError, match=f'Cannot read video {bad}'):
+        with pytest.raises(ValueError, match=f'Cannot read video {bad}'):
             inference_recognizer(model, bad)
 
 

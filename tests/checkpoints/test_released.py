@@ -359,7 +359,7 @@ def test_missing_section_and_wrong_heads(tmp_path):
 def test_checkpoint_not_matching_config_is_named(released):
     _, dst = released
     fewer_layers = dict(TINY, **{'model.cls_head.temporal_layers': 5})
-    with pytest.raises(RuntimeError, match='does not match') as err:
+    with pytest.raises(ValueError, match='does not match') as err:
         init_recognizer(CONFIG, dst, 'cpu', cfg_options=fewer_layers)
     assert 'cls_head.temporal.transformer.resblocks.5.attn.in_proj_weight' \
         in str(err.value)

@@ -103,3 +103,19 @@ def test_skip_corrupt_replaces_and_counts(small_set, caplog):
                      skip_corrupt=True, test_mode=True)
     with pytest.raises(RuntimeError, match='broken.mp4'):
         test_set[2]
+
+
+def test_annotation_with_bom_reads_the_first_path(tmp_path):
+    ann = tmp_path / 'ann.txt'
+    ann.write_bytes('\ufeffa.mp4 0\nb.mp4 1\n'.encode('utf-8'))
+    dataset = build(ann, num_classes=2, data_prefix=dict(video='v'))
+    assert [dataset.get_data_info(i)['filename'] for i in range(2)] == [
+        osp.join('v', 'a.mp4'), osp.join('v', 'b.mp4')
+    ]
+
+
+def test_latin1_annotation_names_file_and_line(tmp_path):
+    ann = tmp_path / 'ann.txt'
+    ann.write_bytes('a.mp4 0\ncafé.mp4 1\n'.encode('latin-1'))
+    with pytest.raises(ValueError, match=f'{ann}, line 2: not UTF-8 text'):
+        build(ann, num_classes=2)

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.helpers import run_tool
+from tests.helpers import run_tool, tool_error
 
 pytestmark = pytest.mark.e2e
 
@@ -34,3 +34,28 @@ def test_check_tool_lists_bad_videos(demo_data, tmp_path):
     result = run_tool('check_videos.py', good, '--data-prefix', videos)
     assert result.stdout.strip().splitlines()[-1] == \
         f'0 bad video(s) in {good}'
+
+
+def test_lines_are_read_as_the_dataset_reads_them(tmp_path):
+    ann = tmp_path / 'ann.txt'
+    ann.write_text('a.mp4 0\nb.mp4\t1\n')
+    result = run_tool('check_videos.py', ann, check=False)
+    assert result.returncode == 1
+    assert tool_error(result) == (
+        f'check_videos.py: error: {ann}, line 2: expected "path label", '
+        "got 'b.mp4\\t1'")
+
+
+def test_bad_annotation_file_is_one_line(tmp_path):
+    ann = tmp_path / 'ann.txt'
+    ann.write_bytes('café.mp4 0\n'.encode('latin-1'))
+    result = run_tool('check_videos.py', ann, check=False)
+    assert result.returncode == 1
+    assert tool_error(result) == (
+        f'check_videos.py: error: {ann}, line 1: not UTF-8 text (byte '
+        '0xe9); save the annotation file as UTF-8')
+    missing = tmp_path / 'none' / 'ann.txt'
+    result = run_tool('check_videos.py', missing, check=False)
+    assert tool_error(result) == (
+        'check_videos.py: error: Annotation file folder not found: '
+        f'{tmp_path / "none"} (for {missing})')
