@@ -95,11 +95,24 @@ def demo_dataset(cfg, demo_dir: str, split: str, tmp_path: str):
     if 'ann_file' in out:
         out['ann_file'] = osp.join(demo_dir, f'{SPLIT_FILES[split]}.txt')
         out['data_prefix'] = dict(video=osp.join(demo_dir, 'videos'))
+        if out.get('type') == 'VideoSegmentDataset':
+            out['ann_file'] = demo_segment_file(out['ann_file'], tmp_path)
     if 'attribute_file' in out:
         out['attribute_file'] = demo_attribute_file(demo_dir, tmp_path)
     if isinstance(out.get('label_file'), str):
         out['label_file'] = generated_demo_path(out['label_file'], demo_dir)
     return out
+
+
+def demo_segment_file(ann_file: str, tmp_path: str) -> str:
+    """The demo videos of ``ann_file`` as segments of their first half
+    second (``path start end label``)."""
+    path = osp.join(tmp_path, 'segments.txt')
+    with open(ann_file) as f, open(path, 'w') as out:
+        for line in f:
+            video, label = line.split()
+            out.write(f'{video} 0.0 0.5 {label}\n')
+    return path
 
 
 def demo_attribute_file(demo_dir: str, tmp_path: str) -> str:
@@ -129,9 +142,9 @@ def _evaluators(cfg):
 def test_configs_found():
     names = [osp.relpath(p, REPO_ROOT) for p in CONFIGS]
     assert len(names) >= 40
-    for name in ('bike_vit-b-p32_8xb32-8x1x1-30e_kinetics400-rgb.py',
-                 'bike_vit-l-p14_k400-pre_8x1x1_ucf101-zero-shot-rgb.py',
-                 'tsn_r50_8xb32-8x1x1-30e_kinetics400-rgb.py'):
+    for name in ('bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py',
+                 'bike_vit-l-p14_k400-pre_u8_ucf101-zero-shot-rgb.py',
+                 'tsn_r50_8xb32-u8-30e_kinetics400-rgb.py'):
         assert any(n.endswith(name) for n in names)
 
 

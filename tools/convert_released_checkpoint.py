@@ -42,7 +42,7 @@ from mmaction.registry import MODELS
 
 RELEASED_CONFIGS = osp.join(
     osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'bike',
-    'released', 'bike_{}_released_8x1x1_kinetics400-rgb.py')
+    'released', 'bike_{}_released_u8_kinetics400-rgb.py')
 # (vision width, patch size, input size) of the released CLIP backbones
 RELEASED_ARCHS = {
     (768, 32, 224): 'vit-b-p32',
