@@ -58,7 +58,9 @@ class ReleasedUniformSample(BaseTransform):
 
     def _test_indices(self, num_frames: int) -> np.ndarray:
         tick = num_frames / self.clip_len
-        starts = np.linspace(0, tick - 1, num=self.num_clips, dtype=int)
+        # truncated towards zero, as numpy 1.x casts (numpy 2 floors,
+        # which differs for videos shorter than a clip: tick - 1 < 0)
+        starts = np.linspace(0, tick - 1, num=self.num_clips).astype(int)
         steps = tick * np.arange(self.clip_len)
         return np.concatenate([(start + steps).astype(int) % num_frames
                                for start in starts.tolist()])
