@@ -1,6 +1,7 @@
 """tools/data/activitynet_instances.py: segments written, bad input named in
 one line."""
 import json
+import os
 import os.path as osp
 import subprocess
 import sys
@@ -13,7 +14,8 @@ TOOL = osp.join(REPO_ROOT, 'tools', 'data', 'activitynet_instances.py')
 
 def run(*args):
     return subprocess.run([sys.executable, TOOL, *args],
-                          capture_output=True, text=True, cwd=REPO_ROOT)
+                          capture_output=True, text=True, cwd=REPO_ROOT,
+                          env=dict(os.environ, PYTHONPATH=REPO_ROOT))
 
 
 @pytest.mark.e2e
