@@ -180,3 +180,35 @@ def test_config_builds(config, demo_data, tmp_path, monkeypatch):
         assert loaded, 'the config has no dataloader'
         for evaluator in _evaluators(cfg):
             METRICS.build(copy.deepcopy(evaluator))
+
+
+def _pipelines(cfg):
+    for split in SPLIT_FILES:
+        loader = cfg.get(f'{split}_dataloader')
+        if loader:
+            dataset = loader['dataset']
+            yield split, dataset.get('pipeline') or dataset['dataset'][
+                'pipeline']
+
+
+ZOO = [p for p in CONFIGS if osp.sep + 'bike' + osp.sep in p]
+
+
+@pytest.mark.parametrize('config',
+                         ZOO,
+                         ids=[osp.relpath(p, REPO_ROOT) for p in ZOO])
+def test_zoo_configs_use_the_released_protocol(config):
+    """Configs quoting released or paper numbers sample frames, scale and
+    crop as the released code, with the model's frame count, and build the
+    released Video Concept Spotting."""
+    cfg = Config.fromfile(config)
+    model = cfg.model
+    assert model.cls_head.all_tokens and not model.cls_head.cosine_score
+    for split, pipeline in _pipelines(cfg):
+        steps = {step['type']: step for step in pipeline}
+        assert steps['ReleasedUniformSample']['clip_len'] == model.num_frames
+        crop = (steps['Resize']['scale'][0] if split == 'train' else
+                steps['FullResCrop']['crop_size'])
+        assert crop == (336 if '336' in model.backbone.arch else 224)
+        assert steps['ShortSideResize']['short_side'] == (256 if crop == 224
+                                                          else crop)
