@@ -76,17 +76,3 @@ def test_written_segments_load_as_a_dataset(tmp_path):
 def test_bad_annotations_name_the_video(tmp_path, database, message):
     with pytest.raises(ValueError, match=message):
         activitynet_instances(annotation_file(tmp_path, database), CLASSES)
-
-
-@pytest.mark.parametrize('line, message', [
-    ('a.mp4 1.0 2.0', 'expected "path start end label"'),
-    ('a.mp4 x 2.0 1', 'start and end must be seconds'),
-    ('a.mp4 3.0 2.0 1', r'segment \[3.0, 2.0\] is empty'),
-    ('a.mp4 1.0 2.0 7', 'label 7 is outside'),
-])
-def test_bad_segment_lines_name_file_and_line(tmp_path, line, message):
-    ann = osp.join(tmp_path, 'segments.txt')
-    with open(ann, 'w') as f:
-        f.write(f'b.mp4 0.0 1.0 0\n{line}\n')
-    with pytest.raises(ValueError, match=f'line 2: {message}'):
-        VideoSegmentDataset(ann_file=ann, pipeline=[], num_classes=3)
