@@ -1,4 +1,3 @@
-from .attribute_files import AttributeFile
 from .full_res_crop import FullResCrop
 from .load_attribute_sentence import LoadAttributeSentence
 from .released_uniform_sample import ReleasedUniformSample
@@ -6,6 +5,6 @@ from .short_side_resize import ShortSideResize
 from .trim_to_segment import TrimToSegment
 
 __all__ = [
-    'AttributeFile', 'FullResCrop', 'LoadAttributeSentence',
-    'ReleasedUniformSample', 'ShortSideResize', 'TrimToSegment'
+    'FullResCrop', 'LoadAttributeSentence', 'ReleasedUniformSample',
+    'ShortSideResize', 'TrimToSegment'
 ]
