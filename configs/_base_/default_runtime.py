@@ -20,6 +20,16 @@ env_cfg = dict(
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
     dist_cfg=dict(backend='nccl'))
 
+# BIKERecognizer: category embeddings cached in work_dir/category_cache
+# (reused by restarts and by every rank), frozen text tower moved off the
+# accelerator once they are computed. With the sharded optimizer
+# (optim_wrapper.optimizer.type='ShardedOptimizer', docs/distributed.md) its
+# state is gathered for checkpoints; otherwise that hook does nothing.
+custom_hooks = [
+    dict(type='CategoryCacheHook'),
+    dict(type='ConsolidateShardedOptimizerHook')
+]
+
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)
 vis_backends = [dict(type='LocalVisBackend')]
 visualizer = dict(type='ActionVisualizer', vis_backends=vis_backends)
