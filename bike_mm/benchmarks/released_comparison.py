@@ -9,8 +9,9 @@ of a shared machine hits both alike, and reports ratios.
   (model base and schedule: fused AdamW, activation checkpointing, the
   category cache, ...), random weights, K classes; a step is forward,
   DistInfoNCE loss, backward and optimizer update through mmengine's
-  ``OptimWrapper``. Category embeddings are cached in ``work_dir`` (a second
-  run reads them).
+  ``OptimWrapper``, after :class:`CategoryCacheHook` did what it does in a
+  training run: category embeddings cached in ``work_dir`` (a second run
+  reads them), the frozen text tower memory-mapped from a file there.
 - **released**: ``clip/model.py`` and ``modules/video_clip.py`` of
   github.com/whwu95/BIKE loaded from a local checkout (never copied into
   bike_mm), given the same random weights; frozen text tower, 6-layer
@@ -31,11 +32,13 @@ import statistics
 import subprocess
 import sys
 import time
+from types import SimpleNamespace
 from typing import Dict, List, Optional
 
 import torch
 
 MIB = 2**20
+_REPORT = 'released_comparison: '
 SIDES = ('bike_mm', 'released')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -79,6 +82,7 @@ def bike_mm_step(cfg: dict):
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
 
+    from ..engine import CategoryCacheHook
     from ..structures import set_gt_label
     register_all_modules()
     config = Config.fromfile(cfg['model_config'])
@@ -92,8 +96,12 @@ def bike_mm_step(cfg: dict):
     model_cfg.cls_head.update(num_classes=cfg['classes'])
     torch.manual_seed(0)
     model = MODELS.build(model_cfg).train()
-    model.category_cache_dir = cfg['cache_dir']
-    model.cached_categories()
+    # what the Runner does with default_runtime.py's hook: category cache
+    # file in the work dir, text tower mapped from a file
+    runner = SimpleNamespace(model=model, work_dir=cfg['work_dir'])
+    hook = CategoryCacheHook()
+    hook.before_run(runner)
+    hook.before_train(runner)
     optim_wrapper = build_optim_wrapper(model, config.optim_wrapper)
     frames = torch.randn(cfg['batch'], cfg['frames'], 3, 224, 224)
     samples = [
@@ -156,22 +164,26 @@ def released_step(cfg: dict):
     return step
 
 
+def _report(**values) -> None:
+    # marked: the released code prints to stdout too
+    print(_REPORT + json.dumps(values), flush=True)
+
+
 def run_worker(side: str, cfg: dict) -> None:
-    """Worker loop: build, report, then one step per ``step`` line read."""
+    """Worker loop: build, report, then one step per line read."""
     torch.set_num_threads(1)
     gc.collect()
     bare = memory_status('VmRSS')
     start = time.perf_counter()
     step = (bike_mm_step if side == 'bike_mm' else released_step)(cfg)
-    print(json.dumps(dict(setup_s=time.perf_counter() - start)), flush=True)
-    for _ in sys.stdin:
+    _report(setup_s=time.perf_counter() - start)
+    while sys.stdin.readline():
         start = time.perf_counter()
         peak = resident_rise(step)
         seconds = time.perf_counter() - start
         gc.collect()
-        print(json.dumps(dict(
-            step_s=seconds, peak_mib=peak / MIB,
-            held_mib=(memory_status('VmRSS') - bare) / MIB)), flush=True)
+        _report(step_s=seconds, peak_mib=peak / MIB,
+                held_mib=(memory_status('VmRSS') - bare) / MIB)
 
 
 class _Worker:
@@ -187,10 +199,10 @@ class _Worker:
             stdout=subprocess.PIPE, text=True)
 
     def read(self) -> dict:
-        line = self.proc.stdout.readline()
-        if not line:
-            raise RuntimeError(f'{self.side} worker failed (see its stderr)')
-        return json.loads(line)
+        for line in iter(self.proc.stdout.readline, ''):
+            if line.startswith(_REPORT):
+                return json.loads(line[len(_REPORT):])
+        raise RuntimeError(f'{self.side} worker failed (see its stderr)')
 
     def step(self) -> dict:
         self.proc.stdin.write('step\n')
@@ -226,7 +238,7 @@ def compare(released_path: str, work_dir: str, batch: int = 4,
         classes=classes,
         labels=torch.randint(classes, (batch, ),
                              generator=generator).tolist(),
-        cache_dir=osp.join(work_dir, 'category_cache'),
+        work_dir=work_dir,
         model_config=model_config
         or osp.join(base, 'models', 'bike_vit-b-p32.py'),
         schedule_config=schedule_config

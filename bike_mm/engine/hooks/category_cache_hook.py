@@ -1,5 +1,7 @@
 """Category embeddings cached in the work dir; text tower off the device."""
+import os
 import os.path as osp
+from typing import Optional
 
 import torch
 from mmengine.dist import barrier, get_rank
@@ -26,9 +28,12 @@ class CategoryCacheHook(Hook):
       to ``offload_device`` once the cache is filled: they stay in the
       model (checkpoints keep every key, :meth:`set_classes` and loading
       weights keep working: categories are then encoded there), but no
-      longer occupy accelerator memory (242 MiB for ViT-B). On a CPU-only
-      machine this changes nothing. Not done when the text tower is trained
-      or the attributes branch encodes sentences every step.
+      longer occupy accelerator memory (242 MiB for ViT-B). When training
+      on that device already (the CPU), they are memory-mapped from
+      ``<work_dir>/category_cache/text_tower.pth`` instead (with
+      ``cache_file``), which takes them out of the process's own memory.
+      Not done when the text tower is trained or the attributes branch
+      encodes sentences every step.
 
     Args:
         cache_file (bool): Keep cache files in the work dir. Defaults to
@@ -76,20 +81,50 @@ class CategoryCacheHook(Hook):
         uses_text_per_step = getattr(model, 'attributes_head', None) \
             is not None and 'attributes' in model.branches
         if self.offload_text_encoder and not uses_text_per_step:
-            offload_text_tower(model.backbone.clip, self.offload_device)
+            clip = model.backbone.clip
+            on_device = clip.token_embedding.weight.device.type == \
+                torch.device(self.offload_device).type
+            # already there (CPU training): map it from a file instead, so
+            # it leaves the process's anonymous memory
+            mmap_file = osp.join(runner.work_dir, 'category_cache',
+                                 'text_tower.pth') \
+                if on_device and self.cache_file else None
+            offload_text_tower(clip, self.offload_device, mmap_file)
 
 
-def offload_text_tower(clip: torch.nn.Module, device: str) -> None:
+def offload_text_tower(clip: torch.nn.Module,
+                       device: str,
+                       mmap_file: Optional[str] = None) -> None:
     """Move the parameters of an open_clip CLIP's text tower to ``device``;
     buffers stay (the causal mask is tiny, and buffer syncing across ranks
-    expects them on the training device)."""
-    params = dict(clip.named_parameters())
-    for name in text_tower_state(clip):
-        if name in params:
-            # the same Parameter objects (e.g. referenced by the optimizer)
-            # now hold the moved data
-            param = params[name]
-            torch.utils.swap_tensors(
-                param,
-                torch.nn.Parameter(param.detach().to(device),
-                                   requires_grad=param.requires_grad))
+    expects them on the training device).
+
+    Args:
+        clip (nn.Module): The open_clip CLIP.
+        device (str): Where the parameters go.
+        mmap_file (str, optional): Rank 0 writes the parameters there and
+            every rank memory-maps them from it (read-only pages backed by
+            the file, which the kernel may drop and re-read). Defaults to
+            None.
+    """
+    params = {
+        name: param
+        for name, param in clip.named_parameters()
+        if name in text_tower_state(clip)
+    }
+    moved = {name: p.detach().to(device) for name, p in params.items()}
+    if mmap_file is not None:
+        if get_rank() == 0:
+            os.makedirs(osp.dirname(mmap_file), exist_ok=True)
+            partial = f'{mmap_file}.partial'
+            torch.save(moved, partial)
+            os.replace(partial, mmap_file)
+        barrier()
+        moved = torch.load(mmap_file, mmap=True, weights_only=True)
+    for name, param in params.items():
+        # the same Parameter objects (e.g. referenced by the optimizer) now
+        # hold the moved data
+        torch.utils.swap_tensors(
+            param,
+            torch.nn.Parameter(moved[name],
+                               requires_grad=param.requires_grad))

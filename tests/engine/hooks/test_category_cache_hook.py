@@ -55,3 +55,43 @@ def test_text_tower_stays_when_it_is_trained(tmp_path):
     hook.before_train(runner)
     assert model.backbone.clip.token_embedding.weight.device.type == 'cpu'
     assert not (tmp_path / 'category_cache').exists()
+
+
+def mapped_ranges(path) -> list:
+    """Address ranges of ``path`` mapped into this process."""
+    ranges = []
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            if line.rstrip().endswith(str(path)):
+                start, end = line.split()[0].split('-')
+                ranges.append((int(start, 16), int(end, 16)))
+    return ranges
+
+
+def test_on_the_cpu_the_text_tower_is_memory_mapped(tmp_path):
+    torch.manual_seed(0)
+    model = MODELS.build(tiny_bike_model(temporal_layers=1)).train()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    runner = SimpleNamespace(model=model, work_dir=str(tmp_path))
+    hook = HOOKS.build(dict(type='CategoryCacheHook'))
+    hook.before_run(runner)
+    hook.before_train(runner)
+    path = tmp_path / 'category_cache' / 'text_tower.pth'
+    ranges = mapped_ranges(path)
+    assert ranges
+    clip = model.backbone.clip
+    text = text_tower_state(clip)
+    for name, param in clip.named_parameters():
+        mapped = any(lo <= param.data_ptr() < hi for lo, hi in ranges)
+        assert mapped == (name in text), name
+    # same values, same keys; new classes are encoded from the mapped tower
+    after = model.state_dict()
+    assert set(after) == set(before)
+    for key, value in before.items():
+        torch.testing.assert_close(after[key], value)
+    model.set_classes(['walking', 'running'])
+    model.eval()
+    with torch.no_grad():
+        scores = model(torch.randn(1, 4, 3, 64, 64), mode='tensor',
+                       stage='head')
+    assert scores.shape == (1, 2) and torch.isfinite(scores).all()
