@@ -10,7 +10,9 @@ _base_ = [
 model = dict(
     num_frames={{_base_.num_frames}},
     class_names={{_base_.label_file}},
-    backbone=dict(arch='ViT-Tiny-16', pretrained=None),
+    # activations of the tiny model are small: no recomputation
+    backbone=dict(
+        arch='ViT-Tiny-16', pretrained=None, grad_checkpointing=False),
     cls_head=dict(
         num_classes={{_base_.num_classes}},
         in_channels=64,

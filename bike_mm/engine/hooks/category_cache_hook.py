@@ -103,9 +103,10 @@ def offload_text_tower(clip: torch.nn.Module,
         clip (nn.Module): The open_clip CLIP.
         device (str): Where the parameters go.
         mmap_file (str, optional): Rank 0 writes the parameters there and
-            every rank memory-maps them from it (read-only pages backed by
-            the file, which the kernel may drop and re-read). Defaults to
-            None.
+            every rank memory-maps them from it: pages backed by the
+            file, which the kernel may drop and re-read, and copied on
+            write (loading weights later leaves the file as it is).
+            Defaults to None.
     """
     params = {
         name: param
@@ -120,7 +121,9 @@ def offload_text_tower(clip: torch.nn.Module,
             torch.save(moved, partial)
             os.replace(partial, mmap_file)
         barrier()
-        moved = torch.load(mmap_file, mmap=True, weights_only=True)
+        # ranks on another machine without a shared work dir keep theirs
+        if osp.isfile(mmap_file):
+            moved = torch.load(mmap_file, mmap=True, weights_only=True)
     for name, param in params.items():
         # the same Parameter objects (e.g. referenced by the optimizer) now
         # hold the moved data

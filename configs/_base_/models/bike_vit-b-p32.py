@@ -15,8 +15,8 @@ model = dict(
         freeze_text=True,
         freeze_vision=False,
         # recompute each CLIP block in the backward pass, as the released
-        # code does: ~2.4x less step memory for ~25% more compute; set False
-        # where memory is plentiful (see BENCHMARKS.md)
+        # code does: 2.4x less step memory for 20-40% more step time (CPU);
+        # set False where memory is plentiful (docs/distributed.md)
         grad_checkpointing=True),
     cls_head=dict(
         type='VCSHead',
