@@ -1,10 +1,18 @@
+from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .cpu_distributed import enable_cpu_distributed
-from .hooks import CategoryCacheHook, ConsolidateShardedOptimizerHook
+from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
+                    ExactResumeHook, RunConsistencyHook,
+                    WorkDirCheckpointHook)
 from .optimizers import ShardedOptimizer
-from .safe_checkpoint import enable_safe_checkpoint_loading
+from .run_checks import ClassNamesMismatch, check_class_names
+from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
+                              load_checkpoint_file)
 
 __all__ = [
+    'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
     'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
-    'ShardedOptimizer', 'enable_cpu_distributed',
-    'enable_safe_checkpoint_loading'
+    'ExactResumeHook', 'RunConsistencyHook', 'WorkDirCheckpointHook',
+    'ShardedOptimizer', 'ClassNamesMismatch', 'check_class_names',
+    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'load_checkpoint_file'
 ]

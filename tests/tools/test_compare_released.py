@@ -1,12 +1,7 @@
 """tools/benchmarks/compare_released.py: input checks and the report (the
 released code itself is not part of the repository)."""
-import os.path as osp
-import subprocess
-import sys
-
 from bike_mm.benchmarks.released_comparison import format_comparison
-
-from conftest import REPO_ROOT
+from tests.helpers import run_tool
 
 
 def test_table_has_ratios():
@@ -24,14 +19,12 @@ def test_table_has_ratios():
 
 
 def test_a_folder_without_the_released_code_is_one_clear_error(tmp_path):
-    result = subprocess.run([
-        sys.executable,
-        osp.join(REPO_ROOT, 'tools', 'benchmarks', 'compare_released.py'),
-        '--released', str(tmp_path), '--work-dir', str(tmp_path / 'work')
-    ], cwd=REPO_ROOT, capture_output=True, text=True, timeout=120,
-                            env=dict(PYTHONPATH=REPO_ROOT))
+    result = run_tool('benchmarks/compare_released.py', '--released',
+                      tmp_path, '--work-dir', tmp_path / 'work',
+                      check=False)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
-        f'compare_released: {tmp_path} is not a checkout of the released '
+        f'compare_released.py: error: {tmp_path} is not a checkout of the '
+        'released 
         'BIKE code: it has no clip/model.py')
     assert not (tmp_path / 'work').exists()

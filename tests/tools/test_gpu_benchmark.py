@@ -1,16 +1,11 @@
 """tools/benchmarks/gpu_benchmark.py on the CPU with the tiny model."""
-import os.path as osp
-import subprocess
-import sys
-
 import pytest
 import torch
 
-from bike_mm.benchmarks.gpu_benchmark import (Case, default_cases,
+from bike_mm.benchmarks.gpu_benchmark import (Case, Result, default_cases,
                                               format_table, measure,
                                               run_cases)
-
-from conftest import REPO_ROOT
+from tests.helpers import run_tool
 
 TINY = dict(arch='ViT-Tiny-16', frames=2, batch=2, infer_batch=3)
 
@@ -42,7 +37,6 @@ def test_grid_and_budget():
 
 def test_table_shows_published_figures():
     case = Case(arch='ViT-B-32', frames=8, batch=32, infer_batch=16)
-    from bike_mm.benchmarks.gpu_benchmark import Result
     table = format_table([Result(case, 100.0, 300.0, 5.5, 1.25)])
     lines = table.splitlines()
     assert lines[2] == ('| ViT-B-32 | 8 | 32/16 | fp32 no-ckpt fused | '
@@ -53,16 +47,11 @@ def test_table_shows_published_figures():
 
 @pytest.mark.e2e
 def test_command_line_falls_back_to_cpu():
-    result = subprocess.run([
-        sys.executable,
-        osp.join(REPO_ROOT, 'tools', 'benchmarks', 'gpu_benchmark.py'),
-        '--archs', 'ViT-Tiny-16', '--frames', '2', '--batch', '2',
-        '--infer-batch', '2', '--classes', '5', '--warmup', '0', '--steps',
-        '1', '--budget-minutes', '0'
-    ], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300,
-                            env=dict(CUDA_VISIBLE_DEVICES='',
-                                     PYTHONPATH=REPO_ROOT))
-    assert result.returncode == 0, result.stderr[-2000:]
+    result = run_tool('benchmarks/gpu_benchmark.py', '--archs',
+                      'ViT-Tiny-16', '--frames', 2, '--batch', 2,
+                      '--infer-batch', 2, '--classes', 5, '--warmup', 0,
+                      '--steps', 1, '--budget-minutes', 0,
+                      env=dict(CUDA_VISIBLE_DEVICES=''))
     assert 'device: CPU (no CUDA device found)' in result.stdout
     rows = [line for line in result.stdout.splitlines()
             if line.startswith('| ViT-Tiny-16 | 2 | 2/2 |')]

@@ -14,12 +14,12 @@ change them. Its category embeddings are cached in --work-dir, so a second
 run shows the setup time of a restart.
 """
 import argparse
-import sys
 
 from mmengine.config import DictAction
 
 from bike_mm.benchmarks.released_comparison import (compare,
                                                     format_comparison)
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -37,15 +37,11 @@ def main() -> None:
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={})
     args = parser.parse_args()
-    try:
-        results = compare(args.released, args.work_dir, args.batch,
-                          args.frames, args.classes, args.steps,
-                          args.model_config, args.schedule_config,
-                          args.cfg_options)
-    except (FileNotFoundError, RuntimeError) as err:
-        sys.exit(f'compare_released: {err}')
+    results = compare(args.released, args.work_dir, args.batch, args.frames,
+                      args.classes, args.steps, args.model_config,
+                      args.schedule_config, args.cfg_options)
     print(format_comparison(results))
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

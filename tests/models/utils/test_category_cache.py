@@ -9,8 +9,7 @@ from bike_mm.models.utils.category_cache import (cache_file,
                                                  category_cache_key,
                                                  load_or_encode)
 from bike_mm.structures import pred_score
-
-from conftest import labelled_samples, tiny_bike_model
+from tests.helpers import labelled_samples, tiny_bike_model
 
 
 def build(num_classes=4, **backbone):
