@@ -25,6 +25,5 @@ def test_a_folder_without_the_released_code_is_one_clear_error(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f'compare_released.py: error: {tmp_path} is not a checkout of the '
-        'released 
-        'BIKE code: it has no clip/model.py')
+        'released BIKE code: it has no clip/model.py')
     assert not (tmp_path / 'work').exists()
