@@ -1,13 +1,18 @@
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .cpu_distributed import enable_cpu_distributed
-from .hooks import ExactResumeHook, RunConsistencyHook, WorkDirCheckpointHook
+from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
+                    ExactResumeHook, RunConsistencyHook,
+                    WorkDirCheckpointHook)
+from .optimizers import ShardedOptimizer
 from .run_checks import ClassNamesMismatch, check_class_names
 from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
                               load_checkpoint_file)
 
 __all__ = [
     'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
+    'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
     'ExactResumeHook', 'RunConsistencyHook', 'WorkDirCheckpointHook',
-    'ClassNamesMismatch', 'check_class_names', 'CheckpointError',
-    'enable_safe_checkpoint_loading', 'load_checkpoint_file'
+    'ShardedOptimizer', 'ClassNamesMismatch', 'check_class_names',
+    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'load_checkpoint_file'
 ]

@@ -40,7 +40,9 @@ def encode_text_tokens(clip: nn.Module,
     cast_dtype = clip.transformer.get_cast_dtype()
     x = clip.token_embedding(tokens).to(cast_dtype)
     x = x + clip.positional_embedding.to(cast_dtype)
-    x = clip.transformer(x, attn_mask=clip.attn_mask)
+    # the causal mask stays on the training device when the text tower is
+    # moved off it (CategoryCacheHook)
+    x = clip.transformer(x, attn_mask=clip.attn_mask.to(x.device))
     x = clip.ln_final(x)
     if isinstance(clip.text_projection, nn.Linear):
         x = clip.text_projection(x)

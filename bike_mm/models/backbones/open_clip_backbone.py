@@ -29,6 +29,8 @@ class OpenCLIP(OpenCLIPTextEncoder):
             Defaults to False.
         cache_dir (str, optional): Where open_clip keeps weights resolved
             from a tag. Defaults to None.
+        text_chunk_size (int): See :class:`OpenCLIPTextEncoder`.
+            Defaults to 64.
         init_logit_scale (float, optional): Initial logit scale (log of the
             inverse temperature) when no weights are loaded. Defaults to
             ``log(100)``, the paper's temperature of 0.01.
@@ -49,6 +51,7 @@ class OpenCLIP(OpenCLIPTextEncoder):
                  freeze_vision: bool = False,
                  grad_checkpointing: bool = False,
                  cache_dir: Optional[str] = None,
+                 text_chunk_size: int = 64,
                  init_logit_scale: float = LOG_100,
                  max_logit_scale: Optional[float] = None,
                  init_cfg: Optional[dict] = None) -> None:
@@ -58,6 +61,7 @@ class OpenCLIP(OpenCLIPTextEncoder):
             quick_gelu=quick_gelu,
             freeze_text=freeze_text,
             cache_dir=cache_dir,
+            text_chunk_size=text_chunk_size,
             init_logit_scale=init_logit_scale,
             init_cfg=init_cfg)
         self.freeze_vision = freeze_vision

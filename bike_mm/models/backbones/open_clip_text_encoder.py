@@ -43,6 +43,13 @@ class OpenCLIPTextEncoder(BaseModule):
         freeze_text (bool): Freeze the text encoder. Defaults to True.
         cache_dir (str, optional): Where open_clip keeps weights resolved
             from a tag. Defaults to None.
+        text_chunk_size (int): Without gradients, :meth:`encode_text`
+            encodes at most this many texts at once, which bounds the
+            memory of encoding all K categories (the activations of
+            400 x 77 tokens are ~1 GiB for ViT-B) at the same speed.
+            Defaults to 64.
+        init_logit_scale (float): Initial logit scale when no weights are
+            loaded. Defaults to ``log(100)``.
         init_cfg (dict, optional): Initialization config. Defaults to None.
     """
 
@@ -55,9 +62,11 @@ class OpenCLIPTextEncoder(BaseModule):
                  quick_gelu: bool = True,
                  freeze_text: bool = True,
                  cache_dir: Optional[str] = None,
+                 text_chunk_size: int = 64,
                  init_logit_scale: float = LOG_100,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
+        self.text_chunk_size = text_chunk_size
         self.arch = arch.replace('/', '-')
         if pretrained is not None and not osp.isfile(pretrained) and \
                 not open_clip.get_pretrained_cfg(self.arch, pretrained):
@@ -114,6 +123,13 @@ class OpenCLIPTextEncoder(BaseModule):
             the EOT token, as CLIP does) and the projected embedding of every
             token ``[K, L, D]``.
         """
+        if not torch.is_grad_enabled() and \
+                len(tokens) > self.text_chunk_size:
+            chunks = [
+                encode_text_tokens(self.clip, chunk)
+                for chunk in tokens.split(self.text_chunk_size)
+            ]
+            return tuple(torch.cat(parts) for parts in zip(*chunks))
         return encode_text_tokens(self.clip, tokens)
 
     def tokenize(self, texts: Sequence[str],

@@ -13,6 +13,7 @@ from ..backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ..heads.text_conditioned_head import (ALL_CATEGORIES, FRAMES,
                                            FRAMES_AND_PATCHES, SENTENCES,
                                            TextConditionedHead)
+from ..utils.category_cache import load_or_encode
 from ..utils.multi_label import sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings
 
@@ -101,6 +102,9 @@ class BIKERecognizer(BaseRecognizer):
             prompt_template, str) else list(prompt_template)
         if not self.prompt_templates:
             raise ValueError('BIKERecognizer: prompt_template is empty')
+        #: directory of category cache files, None for no file (set by
+        #: CategoryCacheHook to the work dir's ``category_cache``)
+        self.category_cache_dir: Optional[str] = None
         self._drop_category_cache()
         self.register_load_state_dict_pre_hook(
             lambda *args, **kwargs: self._drop_category_cache())
@@ -250,7 +254,9 @@ class BIKERecognizer(BaseRecognizer):
         branch = self._categories_of(branch)
         encoder = self._category_encoder(branch)
         head = self.cls_head if branch == VIDEO else self.attributes_head
-        device = self.backbone.logit_scale.device
+        # a frozen text tower may be kept off the training device (see
+        # CategoryCacheHook); the embeddings are computed where it is
+        device = encoder.clip.token_embedding.weight.device
         tokens, mask = (x.to(device) for x in self._class_tokens[branch])
         if index is not None:
             tokens, mask = tokens[:, index], mask[:, index]
@@ -279,11 +285,27 @@ class BIKERecognizer(BaseRecognizer):
         template = self._iteration_template()
         if self._text_trainable(branch) and self.training:
             return self.encode_categories(template=template, branch=branch)
+        return self.cached_categories(template, branch)
+
+    def cached_categories(self,
+                          template: Optional[int] = None,
+                          branch: str = VIDEO) -> TextEmbeddings:
+        """Embeddings of all K categories of a branch under prompt
+        ``template`` (None: all averaged), encoded once without gradients
+        and kept; read from and written to a file of ``category_cache_dir``
+        when one is set (see :func:`load_or_encode`)."""
+        branch = self._categories_of(branch)
         key = (branch, template)
         if key not in self._category_cache:
-            with torch.no_grad():
-                self._category_cache[key] = self.encode_categories(
-                    template=template, branch=branch)
+            templates = slice(None) if template is None else \
+                slice(template, template + 1)
+            tokens, mask = self._class_tokens[branch]
+            head = self.cls_head if branch == VIDEO else self.attributes_head
+            self._category_cache[key] = load_or_encode(
+                lambda: self.encode_categories(template=template,
+                                               branch=branch),
+                self._category_encoder(branch).clip, tokens[templates],
+                mask[templates], head, self.category_cache_dir)
         cached = self._category_cache[key].to(
             self.backbone.logit_scale.device)
         self._category_cache[key] = cached
