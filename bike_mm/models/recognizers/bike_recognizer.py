@@ -205,6 +205,17 @@ class BIKERecognizer(BaseRecognizer):
                 torch.stack([mask for _, mask in tokenized]))
         self._drop_category_cache()
 
+    @property
+    def class_tokens(self) -> torch.Tensor:
+        """Tensor: ``[P, K, L]`` token ids of the video branch's categories
+        under the P prompt templates."""
+        return self._class_tokens[VIDEO][0]
+
+    @property
+    def class_word_mask(self) -> torch.Tensor:
+        """Tensor: ``[P, K, L]`` bool, the class names' own tokens."""
+        return self._class_tokens[VIDEO][1]
+
     def _heads(self) -> List[TextConditionedHead]:
         return [self.cls_head] + ([] if self.attributes_head is None else
                                   [self.attributes_head])
