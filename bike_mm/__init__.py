@@ -2,7 +2,8 @@
 
 Importing the package registers every component in mmaction's registries and
 makes the OpenMMLab stack work on current PyTorch (checkpoint loading with
-``weights_only=True``) and on CPU-only machines (gloo distributed runs).
+``weights_only=True``), on CPU-only machines (gloo distributed runs) and with
+``mmaction::`` config bases on current setuptools.
 """
 import importlib.util
 
@@ -16,10 +17,12 @@ if importlib.util.find_spec('mmcv') is None:
         'that range built for your torch.')
 
 from .engine import (  # noqa: E402
-    enable_cpu_distributed, enable_safe_checkpoint_loading)
+    enable_cpu_distributed, enable_package_configs,
+    enable_safe_checkpoint_loading)
 
 enable_safe_checkpoint_loading()
 enable_cpu_distributed()
+enable_package_configs()
 
 from . import datasets, evaluation, models, structures  # noqa: E402,F401
 
