@@ -1,0 +1,156 @@
+"""mmaction's own tools (train.py, test.py, dist_test.sh) run our configs,
+and a plain mmaction model's checkpoint (TSN, saved without bike_mm) tests
+and resumes with bike_mm imported, on the installed mmaction2: the 1.1
+wheel or 1.2 installed from source."""
+import os
+import os.path as osp
+import re
+import subprocess
+import sys
+
+import mmaction
+import pytest
+import torch
+
+from conftest import DEMO_CONFIG, REPO_ROOT, demo_cfg_options, free_port
+
+
+def mmaction_tools() -> str:
+    """``.mim/tools`` of a wheel install, or ``tools/`` of the source
+    checkout of an editable install (which has no ``.mim``)."""
+    package = osp.dirname(mmaction.__file__)
+    mim_tools = osp.join(package, '.mim', 'tools')
+    return mim_tools if osp.isdir(mim_tools) else osp.join(
+        osp.dirname(package), 'tools')
+
+
+def run_mmaction_tool(tool, *args, env=None):
+    command = [osp.join(mmaction_tools(), tool), *map(str, args)]
+    if tool.endswith('.py'):
+        command.insert(0, sys.executable)
+    else:  # dist_*.sh call `python`: this one
+        command.insert(0, 'bash')
+        env = dict(env or {}, PATH=osp.dirname(sys.executable) + os.pathsep +
+                   os.environ['PATH'])
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True,
+                            text=True, timeout=900,
+                            env=dict(os.environ, **(env or {})))
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result.stdout + result.stderr
+
+
+def cfg_options(options: dict) -> list:
+    return ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()]
+
+
+def logged_metrics(log: str) -> str:
+    """The metrics of the last test/val epoch in a runner's log."""
+    return re.findall(r'Epoch\((?:test|val)\).*?(acc/top1: .*?acc/mean1: '
+                      r'[\d.]+)', log)[-1]
+
+
+@pytest.mark.e2e
+def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
+    # our configs import bike_mm themselves (custom_imports): the checkout
+    # must be importable
+    env = dict(PYTHONPATH=REPO_ROOT)
+    work_dir = tmp_path / 'work'
+    options = demo_cfg_options(demo_data)
+    run_mmaction_tool('train.py', DEMO_CONFIG, '--work-dir', work_dir,
+                      *cfg_options(dict(options, **{
+                          'train_cfg.max_epochs': 6,
+                          'train_cfg.val_interval': 10})), env=env)
+    checkpoint = work_dir / 'epoch_6.pth'
+
+    single = logged_metrics(run_mmaction_tool(
+        'test.py', DEMO_CONFIG, checkpoint, '--work-dir', tmp_path / 'test',
+        *cfg_options(options), env=env))
+    top1 = float(single.split()[1])
+    assert top1 > 2 / 8, single  # chance: 1/8
+
+    dist = logged_metrics(run_mmaction_tool(
+        'dist_test.sh', DEMO_CONFIG, checkpoint, 2, '--work-dir',
+        tmp_path / 'dist_test', *cfg_options(options),
+        env=dict(env, PORT=str(free_port()))))
+    assert dist == single
+
+
+PLAIN_TSN = '''
+# plain mmaction TSN (ResNet-18, random init); no bike_mm
+model = dict(
+    type='Recognizer2D',
+    backbone=dict(type='ResNet', depth=18, pretrained=None),
+    cls_head=dict(type='TSNHead', num_classes=8, in_channels=512,
+                  average_clips='prob'),
+    data_preprocessor=dict(
+        type='ActionDataPreprocessor', mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375], format_shape='NCHW'))
+pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=2,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(32, 32), keep_ratio=False),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs')
+]
+train_dataloader = dict(
+    batch_size=16, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=True),
+    dataset=dict(type='VideoDataset', ann_file='train.txt',
+                 data_prefix=dict(video='videos'), pipeline=pipeline))
+# validation and test on the same split: their numbers must agree
+val_dataloader = dict(
+    batch_size=16, num_workers=0,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(type='VideoDataset', ann_file='val.txt',
+                 data_prefix=dict(video='videos'), pipeline=pipeline,
+                 test_mode=True))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=1, val_interval=1)
+val_cfg = dict(type='ValLoop')
+test_cfg = dict(type='TestLoop')
+optim_wrapper = dict(optimizer=dict(type='SGD', lr=0.01, momentum=0.9))
+default_scope = 'mmaction'
+default_hooks = dict(checkpoint=dict(type='CheckpointHook', interval=1),
+                     logger=dict(type='LoggerHook', interval=4))
+env_cfg = dict(dist_cfg=dict(backend='gloo'))
+'''
+
+
+@pytest.mark.e2e
+def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
+        demo_data, tmp_path):
+    plain = tmp_path / 'tsn_r18_demo.py'
+    plain.write_text(PLAIN_TSN)
+    # the same model in a process that imports bike_mm
+    with_bike_mm = tmp_path / 'tsn_r18_demo_bike_mm.py'
+    with_bike_mm.write_text("_base_ = ['tsn_r18_demo.py']\n"
+                            "custom_imports = dict(imports=['bike_mm'])\n")
+    data = {
+        f'{split}_dataloader.dataset.{key}': osp.join(demo_data, value)
+        for split in ('train', 'val')
+        for key, value in (('ann_file', f'{split}.txt'),
+                           ('data_prefix.video', 'videos'))
+    }
+    work_dir = tmp_path / 'work'
+    train_log = run_mmaction_tool('train.py', plain, '--work-dir', work_dir,
+                                  *cfg_options(data))
+    checkpoint = work_dir / 'epoch_1.pth'
+    assert torch.load(checkpoint, weights_only=True)['meta']['epoch'] == 1
+
+    env = dict(PYTHONPATH=REPO_ROOT)
+    tested = run_mmaction_tool('test.py', with_bike_mm, checkpoint,
+                               '--work-dir', tmp_path / 'test',
+                               *cfg_options(data), env=env)
+    assert logged_metrics(tested) == logged_metrics(train_log)
+
+    resumed = run_mmaction_tool(
+        'train.py', with_bike_mm, '--work-dir', work_dir, '--resume',
+        checkpoint, *cfg_options(dict(data, **{'train_cfg.max_epochs': 2})),
+        env=env)
+    assert 'resumed epoch: 1, iter: 8' in resumed
+    assert torch.load(work_dir / 'epoch_2.pth',
+                      weights_only=True)['meta']['epoch'] == 2
