@@ -99,7 +99,6 @@ train_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type='VideoDataset', ann_file='train.txt',
                  data_prefix=dict(video='videos'), pipeline=pipeline))
-# validation and test on the same split: their numbers must agree
 val_dataloader = dict(
     batch_size=16, num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
@@ -129,12 +128,12 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
     with_bike_mm = tmp_path / 'tsn_r18_demo_bike_mm.py'
     with_bike_mm.write_text("_base_ = ['tsn_r18_demo.py']\n"
                             "custom_imports = dict(imports=['bike_mm'])\n")
-    data = {
-        f'{split}_dataloader.dataset.{key}': osp.join(demo_data, value)
-        for split in ('train', 'val')
-        for key, value in (('ann_file', f'{split}.txt'),
-                           ('data_prefix.video', 'videos'))
-    }
+    # validation and test on the same split: their numbers must agree
+    data = {}
+    for loader, split in (('train', 'train'), ('val', 'val'), ('test', 'val')):
+        prefix = f'{loader}_dataloader.dataset.'
+        data[prefix + 'ann_file'] = osp.join(demo_data, f'{split}.txt')
+        data[prefix + 'data_prefix.video'] = osp.join(demo_data, 'videos')
     work_dir = tmp_path / 'work'
     train_log = run_mmaction_tool('train.py', plain, '--work-dir', work_dir,
                                   *cfg_options(data))
