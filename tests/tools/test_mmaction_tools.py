@@ -33,7 +33,7 @@ def run_mmaction_tool(tool, *args, env=None):
         env = dict(env or {}, PATH=osp.dirname(sys.executable) + os.pathsep +
                    os.environ['PATH'])
     result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=900,
+                            text=True, timeout=1800,
                             env=dict(os.environ, **(env or {})))
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return result.stdout + result.stderr
