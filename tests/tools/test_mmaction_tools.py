@@ -2,7 +2,6 @@
 and a plain mmaction model's checkpoint (TSN, saved without bike_mm) tests
 and resumes with bike_mm imported, on the installed mmaction2: the 1.1
 wheel or 1.2 installed from source."""
-import os
 import os.path as osp
 import re
 import subprocess
@@ -11,8 +10,13 @@ import sys
 import mmaction
 import pytest
 import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
 
-from conftest import DEMO_CONFIG, REPO_ROOT, demo_cfg_options, free_port
+from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
+                           demo_cfg_options, free_port)
+
+pytestmark = pytest.mark.e2e
 
 
 def mmaction_tools() -> str:
@@ -24,17 +28,14 @@ def mmaction_tools() -> str:
         osp.dirname(package), 'tools')
 
 
-def run_mmaction_tool(tool, *args, env=None):
-    command = [osp.join(mmaction_tools(), tool), *map(str, args)]
-    if tool.endswith('.py'):
-        command.insert(0, sys.executable)
-    else:  # dist_*.sh call `python`: this one
-        command.insert(0, 'bash')
-        env = dict(env or {}, PATH=osp.dirname(sys.executable) + os.pathsep +
-                   os.environ['PATH'])
-    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True,
-                            text=True, timeout=1800,
-                            env=dict(os.environ, **(env or {})))
+def run_mmaction_tool(tool, *args, **env):
+    """Run one of mmaction's tools with this checkout importable (our
+    configs import bike_mm through ``custom_imports``); returns its log."""
+    runner = [sys.executable] if tool.endswith('.py') else ['bash']
+    result = subprocess.run(
+        [*runner, osp.join(mmaction_tools(), tool), *map(str, args)],
+        cwd=REPO_ROOT, env=checkout_env(**env), capture_output=True,
+        text=True, timeout=1800)
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return result.stdout + result.stderr
 
@@ -49,29 +50,30 @@ def logged_metrics(log: str) -> str:
                       r'[\d.]+)', log)[-1]
 
 
-@pytest.mark.e2e
 def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
-    # our configs import bike_mm themselves (custom_imports): the checkout
-    # must be importable
-    env = dict(PYTHONPATH=REPO_ROOT)
     work_dir = tmp_path / 'work'
     options = demo_cfg_options(demo_data)
     run_mmaction_tool('train.py', DEMO_CONFIG, '--work-dir', work_dir,
                       *cfg_options(dict(options, **{
                           'train_cfg.max_epochs': 6,
-                          'train_cfg.val_interval': 10})), env=env)
+                          'train_cfg.val_interval': 10})))
     checkpoint = work_dir / 'epoch_6.pth'
+    # it holds the weights of our recognizer
+    cfg = Config.fromfile(DEMO_CONFIG)
+    cfg.merge_from_dict(options)
+    state = torch.load(checkpoint, weights_only=True)['state_dict']
+    assert state.keys() == MODELS.build(cfg.model).state_dict().keys()
 
     single = logged_metrics(run_mmaction_tool(
         'test.py', DEMO_CONFIG, checkpoint, '--work-dir', tmp_path / 'test',
-        *cfg_options(options), env=env))
+        *cfg_options(options)))
     top1 = float(single.split()[1])
     assert top1 > 2 / 8, single  # chance: 1/8
 
     dist = logged_metrics(run_mmaction_tool(
         'dist_test.sh', DEMO_CONFIG, checkpoint, 2, '--work-dir',
         tmp_path / 'dist_test', *cfg_options(options),
-        env=dict(env, PORT=str(free_port()))))
+        PORT=str(free_port())))
     assert dist == single
 
 
@@ -119,7 +121,6 @@ env_cfg = dict(dist_cfg=dict(backend='gloo'))
 '''
 
 
-@pytest.mark.e2e
 def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
         demo_data, tmp_path):
     plain = tmp_path / 'tsn_r18_demo.py'
@@ -140,16 +141,14 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
     checkpoint = work_dir / 'epoch_1.pth'
     assert torch.load(checkpoint, weights_only=True)['meta']['epoch'] == 1
 
-    env = dict(PYTHONPATH=REPO_ROOT)
     tested = run_mmaction_tool('test.py', with_bike_mm, checkpoint,
                                '--work-dir', tmp_path / 'test',
-                               *cfg_options(data), env=env)
+                               *cfg_options(data))
     assert logged_metrics(tested) == logged_metrics(train_log)
 
     resumed = run_mmaction_tool(
         'train.py', with_bike_mm, '--work-dir', work_dir, '--resume',
-        checkpoint, *cfg_options(dict(data, **{'train_cfg.max_epochs': 2})),
-        env=env)
+        checkpoint, *cfg_options(dict(data, **{'train_cfg.max_epochs': 2})))
     assert 'resumed epoch: 1, iter: 8' in resumed
     assert torch.load(work_dir / 'epoch_2.pth',
                       weights_only=True)['meta']['epoch'] == 2

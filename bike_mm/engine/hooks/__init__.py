@@ -1,0 +1,5 @@
+from .exact_resume_hook import ExactResumeHook
+from .run_consistency_hook import RunConsistencyHook
+from .work_dir_checkpoint_hook import WorkDirCheckpointHook
+
+__all__ = ['ExactResumeHook', 'RunConsistencyHook', 'WorkDirCheckpointHook']
