@@ -4,6 +4,7 @@ from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
                     ExactResumeHook, RunConsistencyHook,
                     WorkDirCheckpointHook)
 from .optimizers import ShardedOptimizer
+from .package_configs import enable_package_configs
 from .run_checks import ClassNamesMismatch, check_class_names
 from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
                               load_checkpoint_file)
@@ -12,7 +13,7 @@ __all__ = [
     'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
     'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
     'ExactResumeHook', 'RunConsistencyHook', 'WorkDirCheckpointHook',
-    'ShardedOptimizer', 'ClassNamesMismatch', 'check_class_names',
-    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'ShardedOptimizer', 'enable_package_configs', 'ClassNamesMismatch',
+    'check_class_names', 'CheckpointError', 'enable_safe_checkpoint_loading',
     'load_checkpoint_file'
 ]
