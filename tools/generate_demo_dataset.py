@@ -14,6 +14,8 @@ import numpy as np
 
 HEIGHT, WIDTH, NUM_FRAMES, FPS = 96, 128, 32, 16
 SPLITS = dict(train=16, val=4, test=6)  # videos per class
+# zero-shot demo: trained on the seen classes, tested on the unseen ones
+NUM_SEEN = 5
 
 # BGR colours
 RED, BLUE, GREEN = (40, 40, 230), (230, 80, 30), (40, 200, 40)
@@ -118,6 +120,25 @@ def generate(out_dir: str, seed: int = 0) -> None:
                 lines.append(f'{rel} {label}')
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
             f.write('\n'.join(lines) + '\n')
+    write_zero_shot_splits(out_dir)
+
+
+def write_zero_shot_splits(out_dir: str) -> None:
+    """``labels_{seen,unseen}.txt`` (the first NUM_SEEN classes, the rest)
+    and ``{split}_{seen,unseen}.txt``: each split's videos of those classes,
+    labels indexed in the matching label file."""
+    names = [name for name, _ in CLASSES]
+    for part, first, end in (('seen', 0, NUM_SEEN),
+                             ('unseen', NUM_SEEN, len(names))):
+        with open(osp.join(out_dir, f'labels_{part}.txt'), 'w') as f:
+            f.write('\n'.join(names[first:end]) + '\n')
+        for split in SPLITS:
+            with open(osp.join(out_dir, f'{split}.txt')) as f:
+                entries = [line.split() for line in f if line.strip()]
+            with open(osp.join(out_dir, f'{split}_{part}.txt'), 'w') as f:
+                f.writelines(f'{path} {int(label) - first}\n'
+                             for path, label in entries
+                             if first <= int(label) < end)
 
 
 def main() -> None:

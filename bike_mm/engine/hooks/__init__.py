@@ -1,0 +1,3 @@
+from .dataset_classes_hook import DatasetClassesHook
+
+__all__ = ['DatasetClassesHook']
