@@ -134,7 +134,7 @@ def params_and_flops(cfg: Config, loader: Optional[dict],
         model = MODELS.build(without_pretrained_weights(cfg.model)).eval()
         params = sum(p.numel() for p in model.parameters()) / 1e6
         if not flops or not loader:
-            return params, None, 'not asked' if not flops else 'no loader'
+            return params, None, 'no loader' if flops else ''
         try:
             sample = DATASETS.build(copy.deepcopy(loader['dataset']))[0]
         except Exception as err:  # data absent here: report the rest
@@ -181,6 +181,8 @@ def compare_row(work_dir: str, flops: bool = True,
                evaluated='test' if evaluated.is_test else 'val',
                frames_x_views=None,
                params_M=params,
+               GFLOPs_per_view=None,
+               GFLOPs_per_video=gflops,
                train_time_s=trainings[-1].seconds if trainings else None,
                test_ann_file=(loader or {}).get('dataset',
                                                 {}).get('ann_file'),
@@ -193,7 +195,6 @@ def compare_row(work_dir: str, flops: bool = True,
         frames, clips, crops = views
         row['frames_x_views'] = f'{frames}x{clips * crops}'
         if gflops is not None:
-            row['GFLOPs_per_video'] = gflops
             row['GFLOPs_per_view'] = gflops / (clips * crops)
     return row
 
@@ -257,24 +258,27 @@ def write_csv(rows: Sequence[Dict[str, object]], path: str) -> None:
 
 
 def plot(rows: Sequence[Dict[str, object]], path: str) -> None:
-    """A PNG of two bar charts side by side, one bar per work dir: the
-    accuracy (top-1, else mAP) and the GFLOPs per video."""
+    """A PNG of two bar charts side by side, one bar per work dir (named
+    with its frames x views): the accuracy (top-1, else mAP) and the
+    GFLOPs per video."""
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
     metric = 'top1' if any(r.get('top1') is not None for r in rows) \
         else 'mAP'
-    names = [str(r['work_dir']) for r in rows]
+    names = [f"{r['work_dir']} ({r.get('frames_x_views') or '-'})"
+             for r in rows]
     fig, (acc_ax, flops_ax) = plt.subplots(
         1, 2, figsize=(10, 1.2 + 0.5 * len(rows)), sharey=True)
-    panels = ((acc_ax, metric, f'{metric} (%)', 100.0, 'tab:blue'),
+    panels = ((acc_ax, metric, f'{metric} (%)', 100.0, '{:.1f}'),
               (flops_ax, 'GFLOPs_per_video', 'GFLOPs per video', 1.0,
-               'tab:orange'))
-    for ax, key, title, scale, colour in panels:
+               '{:.3g}'))
+    for ax, key, title, scale, fmt in panels:
         values = [(r.get(key) or 0.0) * scale for r in rows]
-        bars = ax.barh(names, values, color=colour)
-        ax.bar_label(bars, labels=[_cell(r.get(key) and r[key] * scale)
-                                   for r in rows], padding=3)
+        bars = ax.barh(names, values)
+        ax.bar_label(bars, padding=3, labels=[
+            '-' if r.get(key) is None else fmt.format(r[key] * scale)
+            for r in rows])
         ax.set_title(title)
         ax.set_xlim(0, max(values + [1e-9]) * 1.3)
     acc_ax.invert_yaxis()

@@ -84,8 +84,10 @@ def read_charades_csv(path: str,
             raise PreparationError(
                 f'{path}: missing column(s) {", ".join(missing)} (the '
                 f'header is {",".join(reader.fieldnames or [])!r})')
+        first_line = reader.line_num + 1  # a row may span several lines
         for row in reader:
-            where = f'{path}, line {reader.line_num}'
+            where = f'{path}, line {first_line}'
+            first_line = reader.line_num + 1
             if not row['id']:
                 raise PreparationError(f'{where}, field "id": empty')
             try:
