@@ -1,0 +1,67 @@
+"""DatasetClassesHook through the zero-shot demo: trained on the seen demo
+classes, tested on the unseen ones, each split with its own label file."""
+import os.path as osp
+
+import pytest
+from conftest import REPO_ROOT
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from bike_mm.datasets import load_class_names
+
+
+def zero_shot_cfg(demo_dir: str, work_dir: str) -> Config:
+    cfg = Config.fromfile(
+        osp.join(REPO_ROOT, 'configs', 'demo', 'zero_shot_bike_tiny_demo.py'))
+    options = {
+        'model.class_names': osp.join(demo_dir, 'labels_seen.txt'),
+        'train_cfg.max_epochs': 1,
+        'train_cfg.val_interval': 1
+    }
+    for split, part in (('train', 'seen'), ('val', 'seen'),
+                        ('test', 'unseen')):
+        loader = f'{split}_dataloader.'
+        options.update({
+            loader + 'dataset.ann_file':
+            osp.join(demo_dir, f'{split}_{part}.txt'),
+            loader + 'dataset.label_file':
+            osp.join(demo_dir, f'labels_{part}.txt'),
+            loader + 'dataset.data_prefix.video':
+            osp.join(demo_dir, 'videos'),
+            loader + 'num_workers': 0,
+            loader + 'persistent_workers': False
+        })
+    cfg.merge_from_dict(options)
+    cfg.work_dir = work_dir
+    return cfg
+
+
+def test_demo_splits_name_disjoint_classes(demo_data):
+    seen = load_class_names(osp.join(demo_data, 'labels_seen.txt'))
+    unseen = load_class_names(osp.join(demo_data, 'labels_unseen.txt'))
+    assert len(seen) == 5 and len(unseen) == 3
+    assert not set(seen) & set(unseen)
+    assert seen + unseen == load_class_names(
+        osp.join(demo_data, 'labels.txt'))
+    with open(osp.join(demo_data, 'test_unseen.txt')) as f:
+        lines = f.read().split('\n')[:-1]
+    # 6 test videos of each unseen class, labels indexed in labels_unseen
+    assert len(lines) == 18 and lines[0] == 'test/class5_00.mp4 0'
+    assert lines[-1] == 'test/class7_05.mp4 2'
+
+
+@pytest.mark.e2e
+def test_zero_shot_demo_trains_on_seen_and_tests_on_unseen(
+        demo_data, tmp_path):
+    runner = Runner.from_cfg(zero_shot_cfg(demo_data, str(tmp_path)))
+    runner.train()
+    seen = load_class_names(osp.join(demo_data, 'labels_seen.txt'))
+    # after validating, training continued on the seen classes
+    assert runner.model.class_names == seen
+    assert runner.model.cls_head.num_classes == 5
+    metrics = runner.test()
+    assert runner.model.class_names == load_class_names(
+        osp.join(demo_data, 'labels_unseen.txt'))
+    assert metrics['chance/top1'] == pytest.approx(1 / 3)
+    assert 0 <= metrics['acc/top1'] <= 1
+    assert metrics['acc/top2'] >= metrics['acc/top1']
