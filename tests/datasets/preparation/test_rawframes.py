@@ -95,8 +95,8 @@ def test_video_and_rawframe_inputs_match(demo_data, rawframes):
         'test_dataloader.dataset.data_prefix.img': out
     })
     with DefaultScope.overwrite_default_scope('mmaction'):
-        video = DATASETS.build(copy.deepcopy(video_cfg.test_dataloader.dataset))
-        frame = DATASETS.build(copy.deepcopy(frame_cfg.test_dataloader.dataset))
+        video, frame = (DATASETS.build(copy.deepcopy(
+            cfg.test_dataloader.dataset)) for cfg in (video_cfg, frame_cfg))
     assert len(video) == len(frame) == 48
     for idx in (0, 47):
         a, b = video[idx], frame[idx]
@@ -118,15 +118,19 @@ def test_same_checkpoint_same_top1_on_videos_and_rawframes(
     cfg.work_dir = str(tmp_path / 'train')
     Runner.from_cfg(cfg).train()
     checkpoint = osp.join(cfg.work_dir, 'epoch_2.pth')
+    frame_options = {
+        'model.class_names': options['model.class_names'],
+        'test_dataloader.dataset.ann_file': ann,
+        'test_dataloader.dataset.data_prefix.img': out,
+        'test_dataloader.num_workers': 0,
+        'test_dataloader.persistent_workers': False
+    }
     top1 = {}
-    for config, extra in (('bike_tiny_demo.py', {}), (
-            'bike_tiny_demo_rawframes.py', {
-                'test_dataloader.dataset.ann_file': ann,
-                'test_dataloader.dataset.data_prefix.img': out
-            })):
+    for config, config_options in (('bike_tiny_demo.py', options),
+                                   ('bike_tiny_demo_rawframes.py',
+                                    frame_options)):
         cfg = Config.fromfile(osp.join(DEMO_CONFIGS, config))
-        cfg.merge_from_dict(options)
-        cfg.merge_from_dict(extra)
+        cfg.merge_from_dict(config_options)
         cfg.work_dir = str(tmp_path / config)
         cfg.load_from = checkpoint
         top1[config] = Runner.from_cfg(cfg).test()['acc/top1']

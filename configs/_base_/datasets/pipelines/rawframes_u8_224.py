@@ -3,7 +3,8 @@
 # with DecordInit/DecordDecode replaced by RawFrameDecode, same sampling
 # (UniformSample, 8 frames a view), crops and views. Datasets using them:
 #   dict(type='RawframeDataset', ann_file=..., data_prefix=dict(img=ROOT),
-#        filename_tmpl='img_{:05d}.jpg')   # lines "frame_dir total_frames label"
+#        filename_tmpl='img_{:05d}.jpg')
+# with annotation lines "frame_dir total_frames label"
 num_frames = 8
 crop_size = 224
 
