@@ -15,7 +15,6 @@ from typing import Dict, Sequence
 
 import torch
 from mmaction.structures import ActionDataSample
-from mmengine.structures import LabelData
 
 # mmaction2 1.2 renamed the fields and dropped LabelData
 LABELS_ARE_TENSORS = hasattr(ActionDataSample, 'set_gt_label')
@@ -41,14 +40,12 @@ def gt_label(sample) -> torch.Tensor:
     return _read(sample, GT_FIELD)
 
 
-def set_gt_label(sample: ActionDataSample,
-                 label: torch.Tensor) -> ActionDataSample:
-    """Set the ground truth: a ``[1]`` class index or ``[K]`` multi-hot
-    labels."""
+def set_gt_label(sample: ActionDataSample, label) -> ActionDataSample:
+    """Set the ground truth: a class index (int or ``[1]`` tensor) or ``[K]``
+    multi-hot labels."""
     if LABELS_ARE_TENSORS:
         return sample.set_gt_label(label)
-    sample.gt_labels = LabelData(item=label)
-    return sample
+    return sample.set_gt_labels(label)
 
 
 def pred_score(sample) -> torch.Tensor:
@@ -61,13 +58,8 @@ def set_pred_score(sample: ActionDataSample, score: torch.Tensor,
                    **branches: torch.Tensor) -> ActionDataSample:
     """Set the predicted ``[K]`` scores and the predicted label, and, for a
     fused prediction, each branch's own ``[K]`` scores by branch name."""
-    label = score.argmax(dim=-1, keepdim=True)
-    if LABELS_ARE_TENSORS:
-        sample.set_pred_score(score)
-        sample.set_pred_label(label)
-    else:
-        sample.pred_scores = LabelData(item=score)
-        sample.pred_labels = LabelData(item=label)
+    sample.set_pred_score(score)
+    sample.set_pred_label(score.argmax(dim=-1, keepdim=True))
     if branches:
         sample.branch_scores = branches
     return sample
