@@ -167,7 +167,9 @@ def test_compare_tool_prints_table_and_fails_in_one_line(work_dirs,
     assert '| tsn | Recognizer2D/MobileNetV2 + TSNHead |' in out.stdout
     assert 'WARNING: rows evaluated with different views' in out.stdout
     with open(tmp_path / 't.md') as f:
-        assert f.read().startswith('| work_dir | model |')
+        written = f.read()
+    assert written.startswith('| work_dir | model |')
+    assert 'WARNING: rows evaluated with different views' in written
     bad = subprocess.run([sys.executable, tool, str(tmp_path / 'nothing')],
                          capture_output=True, text=True, env=env)
     assert bad.returncode != 0

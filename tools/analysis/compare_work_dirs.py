@@ -24,7 +24,8 @@ def main() -> None:
     parser.add_argument('--no-flops', action='store_true',
                         help='skip counting FLOPs (no data needed)')
     parser.add_argument('--csv', help='also write the table as CSV here')
-    parser.add_argument('--markdown', help='also write the table here')
+    parser.add_argument('--markdown',
+                        help='also write the table and warnings here')
     parser.add_argument('--plot',
                         help='write a PNG bar chart (accuracy, GFLOPs)')
     parser.add_argument(
@@ -35,13 +36,11 @@ def main() -> None:
         rows = compare(args.work_dirs, not args.no_flops, args.cfg_options)
     except WorkDirError as err:
         sys.exit(f'compare_work_dirs: {err}')
-    table = format_markdown(rows)
-    print(table)
-    for line in warnings(rows):
-        print(line)
+    report = '\n'.join([format_markdown(rows), *warnings(rows)])
+    print(report)
     if args.markdown:
         with open(args.markdown, 'w', encoding='utf-8') as f:
-            f.write(table + '\n')
+            f.write(report + '\n')
     if args.csv:
         write_csv(rows, args.csv)
     if args.plot:
