@@ -17,6 +17,8 @@ from typing import List, Optional, Tuple
 
 import decord
 
+from bike_mm.datasets import parse_annotation_file
+
 
 def check_video(path: str) -> Optional[str]:
     """Return why ``path`` cannot be decoded, or None if it can."""
@@ -41,13 +43,9 @@ def find_bad_videos(ann_file: str, data_prefix: str = '',
         list[tuple]: ``(line number, path, annotation line, reason)`` of each
         bad video.
     """
-    entries = []
-    with open(ann_file, encoding='utf-8') as f:
-        for line_no, line in enumerate(f, 1):
-            if line.strip():
-                rel = line.split()[0]
-                entries.append((line_no, osp.join(data_prefix, rel),
-                                line.rstrip('\n')))
+    # the dataset's own parser: the same lines, paths and errors
+    entries = [(entry.line_no, osp.join(data_prefix, entry.path), entry.text)
+               for entry in parse_annotation_file(ann_file, multi_class=True)]
     with ThreadPoolExecutor(workers) as pool:
         reasons = list(pool.map(check_video, [e[1] for e in entries]))
     return [(*entry, reason) for entry, reason in zip(entries, reasons)
@@ -61,9 +59,10 @@ def main() -> None:
     parser.add_argument('--out', help='write the bad annotation lines here')
     parser.add_argument('--workers', type=int, default=4)
     args = parser.parse_args()
-    if not osp.isfile(args.ann_file):
-        sys.exit(f'Annotation file not found: {args.ann_file}')
-    bad = find_bad_videos(args.ann_file, args.data_prefix, args.workers)
+    try:
+        bad = find_bad_videos(args.ann_file, args.data_prefix, args.workers)
+    except (OSError, ValueError) as err:
+        sys.exit(f'check_videos.py: error: {err}')
     for line_no, path, _, reason in bad:
         print(f'line {line_no}: {path}: {reason}')
     if args.out:

@@ -2,7 +2,7 @@
 
     python tools/infer.py CONFIG CHECKPOINT VIDEO [--labels FILE]
         [--views 1x1|4x3] [--topk 5] [--saliency out.png] [--device cpu]
-        [--cfg-options k=v ...]
+        [--allow-class-mismatch] [--cfg-options k=v ...]
 
 ``--labels`` replaces the config's classes by the names in FILE (one per
 line, or the released ``id,name`` csv): open-vocabulary recognition with
@@ -15,6 +15,7 @@ import argparse
 from mmengine.config import DictAction
 
 from bike_mm.apis import inference_recognizer, init_recognizer
+from bike_mm.engine.cli import run_tool
 from bike_mm.visualization import plot_temporal_saliency
 
 
@@ -29,6 +30,11 @@ def parse_args() -> argparse.Namespace:
         '--views',
         help='clips x crops, e.g. 1x1 or 4x3 (default: the config\'s)')
     parser.add_argument('--topk', type=int, default=5, help='classes shown')
+    parser.add_argument(
+        '--allow-class-mismatch',
+        action='store_true',
+        help='run even if the checkpoint was trained with other class names '
+        'or order than the config\'s (an error otherwise)')
     parser.add_argument(
         '--saliency', metavar='PNG', help='write the saliency picture here')
     parser.add_argument(
@@ -47,7 +53,8 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     model = init_recognizer(args.config, args.checkpoint, args.device,
-                            args.labels, args.cfg_options)
+                            args.labels, args.cfg_options,
+                            args.allow_class_mismatch)
     result = inference_recognizer(
         model, args.video, args.views, args.topk,
         with_saliency=args.saliency is not None)
@@ -69,4 +76,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

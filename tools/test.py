@@ -1,7 +1,7 @@
 """Test a checkpoint with the MMEngine runner (mmaction's usual arguments).
 
     python tools/test.py CONFIG CHECKPOINT [--work-dir DIR] [--dump FILE]
-        [--cfg-options k=v ...] [--launcher pytorch]
+        [--allow-class-mismatch] [--cfg-options k=v ...] [--launcher pytorch]
 """
 import argparse
 import os
@@ -11,6 +11,9 @@ from mmengine.config import Config, DictAction
 from mmengine.dist import is_main_process
 from mmengine.runner import Runner
 
+from bike_mm.engine.cli import run_tool
+from bike_mm.engine.run_checks import check_class_names, checkpoint_classes
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test a recognizer')
@@ -19,6 +22,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--work-dir', help='where the test log goes')
     parser.add_argument(
         '--dump', help='pickle file to dump the per-sample predictions to')
+    parser.add_argument(
+        '--allow-class-mismatch',
+        action='store_true',
+        help='test even if the checkpoint was trained with other class names '
+        'or order than the test set\'s (an error otherwise)')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -46,8 +54,6 @@ def main() -> None:
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
-    if not osp.isfile(args.checkpoint):
-        raise FileNotFoundError(f'Checkpoint not found: {args.checkpoint}')
     # loaded strictly below: a checkpoint that does not match the config is
     # an error naming the keys, not a warning in the log
     cfg.load_from = None
@@ -60,7 +66,16 @@ def main() -> None:
             dict(type='DumpResults', out_file_path=args.dump)
         ]
     runner = Runner.from_cfg(cfg)
-    runner.load_checkpoint(args.checkpoint, map_location='cpu', strict=True)
+    try:
+        checkpoint = runner.load_checkpoint(
+            args.checkpoint, map_location='cpu', strict=True)
+    except RuntimeError as err:  # load_state_dict(strict=True)
+        raise ValueError(f'Checkpoint {args.checkpoint} does not match the '
+                         f'model of {args.config}: {err}') from None
+    check_class_names(
+        checkpoint_classes(checkpoint),
+        runner.test_dataloader.dataset.metainfo.get('classes'),
+        args.checkpoint, 'the test set', args.allow_class_mismatch)
     metrics = runner.test()
     if is_main_process():
         # the last line states the result, in mmengine's "name: value" form
@@ -68,4 +83,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

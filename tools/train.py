@@ -1,7 +1,11 @@
 """Train a recognizer with the MMEngine runner (mmaction's usual arguments).
 
     python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--cfg-options k=v ...] [--launcher pytorch]
+        [--auto-scale-lr] [--allow-class-mismatch] [--cfg-options k=v ...]
+        [--launcher pytorch]
+
+``--resume`` without a path resumes from the newest intact checkpoint of
+the work dir, never from another directory (docs/checkpoints.md).
 """
 import argparse
 import os
@@ -11,6 +15,8 @@ from mmengine.config import Config, DictAction
 from mmengine.device import get_device
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
+
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args() -> argparse.Namespace:
@@ -23,6 +29,11 @@ def parse_args() -> argparse.Namespace:
         const='auto',
         help='resume from this checkpoint, or from the latest one in the '
         'work dir when no path is given')
+    parser.add_argument(
+        '--allow-class-mismatch',
+        action='store_true',
+        help='resume even if the checkpoint was trained with other class '
+        'names (an error otherwise)')
     parser.add_argument(
         '--amp', action='store_true', help='automatic mixed precision')
     parser.add_argument(
@@ -69,6 +80,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    if args.allow_class_mismatch:
+        for hook in cfg.get('custom_hooks', []):
+            if hook['type'] == 'RunConsistencyHook':
+                hook['allow_class_mismatch'] = True
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -85,4 +100,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -17,6 +17,7 @@ import bike_mm  # noqa: F401  (registers the components)
 from mmaction.apis import init_recognizer as mmaction_init_recognizer
 from mmaction.registry import MODELS
 from ..datasets.label_files import load_class_names
+from ..engine.run_checks import check_class_names, checkpoint_classes
 from ..structures import pred_score
 
 # Pipeline steps that choose the temporal clips and the spatial crops.
@@ -51,7 +52,8 @@ def init_recognizer(config: Union[str, Path, Config],
                     checkpoint: Optional[str] = None,
                     device: Optional[str] = None,
                     class_names: Union[None, str, Sequence[str]] = None,
-                    cfg_options: Optional[dict] = None) -> nn.Module:
+                    cfg_options: Optional[dict] = None,
+                    allow_class_mismatch: bool = False) -> nn.Module:
     """Build a recognizer from a config and load a checkpoint strictly.
 
     :func:`mmaction.apis.init_recognizer` builds the model (without
@@ -68,6 +70,10 @@ def init_recognizer(config: Union[str, Path, Config],
             instead of the config's (a label file or the names): open
             vocabulary, no retraining. Defaults to None.
         cfg_options (dict, optional): Config overrides. Defaults to None.
+        allow_class_mismatch (bool): Without ``class_names``, the model's
+            classes must equal those the checkpoint was trained with (names
+            and order); with this, a difference is only a warning.
+            Defaults to False.
 
     Returns:
         nn.Module: The recognizer in eval mode, with ``cfg`` set.
@@ -92,15 +98,19 @@ def init_recognizer(config: Union[str, Path, Config],
         cfg.model.cls_head.num_classes = len(names)
     model = mmaction_init_recognizer(cfg, None, device)
     if checkpoint is not None:
-        if not osp.isfile(checkpoint):
-            raise FileNotFoundError(f'Checkpoint not found: {checkpoint}')
+        where = config if isinstance(config, (str, Path)) else 'config'
+        # an unreadable or refused file is a CheckpointError naming it
         try:
-            load_checkpoint(model, checkpoint, map_location=device,
-                            strict=True)
-        except RuntimeError as err:
-            where = config if isinstance(config, (str, Path)) else 'config'
-            raise RuntimeError(f'Checkpoint {checkpoint} does not match the '
-                               f'model of {where}: {err}') from None
+            loaded = load_checkpoint(
+                model, checkpoint, map_location=device, strict=True)
+        except RuntimeError as err:  # load_state_dict(strict=True)
+            raise ValueError(f'Checkpoint {checkpoint} does not match the '
+                             f'model of {where}: {err}') from None
+        if class_names is None:
+            check_class_names(
+                checkpoint_classes(loaded), getattr(model, 'class_names',
+                                                    None), checkpoint,
+                f'the model of {where}', allow_class_mismatch)
     return model
 
 
@@ -157,8 +167,8 @@ def check_video(video: str) -> None:
     try:
         num_frames = len(decord.VideoReader(video, num_threads=1))
     except Exception as err:  # decord raises its own DECORDError
-        raise RuntimeError(f'Cannot read video {video} (empty or not a '
-                           f'video file): {err}') from None
+        raise ValueError(f'Cannot read video {video} (empty or not a '
+                         f'video file): {err}') from None
     if num_frames == 0:
         raise ValueError(f'Video {video} has no frames')
 
@@ -225,8 +235,9 @@ def inference_recognizer(model: nn.Module,
     try:
         for step in steps:
             results = step(results)
-    except Exception as err:
-        raise RuntimeError(f'Cannot load video {video}: {err}') from err
+    except Exception as err:  # e.g. a truncated video fails to decode
+        raise ValueError(f'Cannot decode video {video}: '
+                         f'{str(err).splitlines()[0]}') from err
     # packing keeps only the model inputs; the sentence is read before it
     packed = pack(results)
     result = model.test_step(pseudo_collate([packed]))[0]

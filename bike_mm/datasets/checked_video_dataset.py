@@ -1,13 +1,72 @@
 """mmaction's VideoDataset with build-time validation and handling of
 undecodable videos."""
 import os.path as osp
-from typing import Any, List, Optional
+from typing import Any, List, NamedTuple, Optional, Union
 
 from mmengine.logging import MMLogger
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
-from .label_files import load_class_names
+from .label_files import load_class_names, read_text_lines
+
+
+class AnnotationLine(NamedTuple):
+    """One video of an annotation file.
+
+    Attributes:
+        line_no (int): Line number in the file (from 1).
+        path (str): The video path as written (before ``data_prefix``).
+        label (int | list[int]): Its label(s).
+        text (str): The line as written.
+    """
+    line_no: int
+    path: str
+    label: Union[int, List[int]]
+    text: str
+
+
+def parse_annotation_file(ann_file: str,
+                          delimiter: str = ' ',
+                          multi_class: bool = False,
+                          num_classes: Optional[int] = None
+                          ) -> List[AnnotationLine]:
+    """Read an mmaction video annotation file (``path label`` lines).
+
+    A UTF-8 BOM is ignored; blank lines are skipped. A missing, empty or
+    non-UTF-8 file, a malformed line or a label outside
+    ``[0, num_classes)`` is an error naming the file and line.
+
+    Args:
+        ann_file (str): The annotation file.
+        delimiter (str): Field separator. Defaults to ``' '``.
+        multi_class (bool): Lines may carry several labels.
+        num_classes (int, optional): Labels must be below it.
+
+    Returns:
+        list[AnnotationLine]: The videos in file order.
+    """
+    entries = []
+    for line_no, line in read_text_lines(ann_file, 'Annotation file'):
+        if not line.strip():
+            continue
+        where = f'{ann_file}, line {line_no}'
+        fields = line.strip().split(delimiter)
+        if len(fields) < 2 or (len(fields) > 2 and not multi_class):
+            raise ValueError(f'{where}: expected "path label", got {line!r}')
+        try:
+            labels = [int(x) for x in fields[1:]]
+        except ValueError:
+            raise ValueError(
+                f'{where}: label is not an integer: {line!r}') from None
+        for label in labels:
+            if num_classes is not None and not 0 <= label < num_classes:
+                raise ValueError(f'{where}: label {label} is outside '
+                                 f'[0, {num_classes}) (num_classes='
+                                 f'{num_classes})')
+        entries.append(
+            AnnotationLine(line_no, fields[0],
+                           labels if multi_class else labels[0], line))
+    return entries
 
 
 @DATASETS.register_module()
@@ -52,39 +111,14 @@ class CheckedVideoDataset(VideoDataset):
         super().__init__(ann_file, pipeline, **kwargs)
 
     def load_data_list(self) -> List[dict]:
-        if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(
-                f'Annotation file not found: {self.ann_file}')
-        data_list = []
-        with open(self.ann_file, encoding='utf-8') as f:
-            for line_no, line in enumerate(f, 1):
-                if line.strip():
-                    data_list.append(self._parse_line(line, line_no))
-        if not data_list:
-            raise ValueError(f'Annotation file is empty: {self.ann_file}')
-        return data_list
-
-    def _parse_line(self, line: str, line_no: int) -> dict:
-        where = f'{self.ann_file}, line {line_no}'
-        fields = line.strip().split(self.delimiter)
-        if len(fields) < 2 or (len(fields) > 2 and not self.multi_class):
-            raise ValueError(f'{where}: expected "path label", got {line!r}')
-        try:
-            labels = [int(x) for x in fields[1:]]
-        except ValueError:
-            raise ValueError(
-                f'{where}: label is not an integer: {line!r}') from None
-        if self.num_classes is not None:
-            for label in labels:
-                if not 0 <= label < self.num_classes:
-                    raise ValueError(f'{where}: label {label} is outside '
-                                     f'[0, {self.num_classes}) (num_classes='
-                                     f'{self.num_classes})')
-        filename = fields[0]
-        if self.data_prefix['video'] is not None:
-            filename = osp.join(self.data_prefix['video'], filename)
-        label: Any = labels if self.multi_class else labels[0]
-        return dict(filename=filename, label=label)
+        prefix = self.data_prefix['video']
+        return [
+            dict(filename=entry.path if prefix is None else osp.join(
+                prefix, entry.path), label=entry.label)
+            for entry in parse_annotation_file(
+                self.ann_file, self.delimiter, self.multi_class,
+                self.num_classes)
+        ]
 
     def prepare_data(self, idx: int) -> Any:
         try:

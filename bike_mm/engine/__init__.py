@@ -1,8 +1,15 @@
+from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .cpu_distributed import enable_cpu_distributed
-from .hooks import DatasetClassesHook
-from .safe_checkpoint import enable_safe_checkpoint_loading
+from .hooks import (DatasetClassesHook, ExactResumeHook, RunConsistencyHook,
+                    WorkDirCheckpointHook)
+from .run_checks import ClassNamesMismatch, check_class_names
+from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
+                              load_checkpoint_file)
 
 __all__ = [
-    'enable_cpu_distributed', 'enable_safe_checkpoint_loading',
-    'DatasetClassesHook'
+    'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
+    'DatasetClassesHook', 'ExactResumeHook', 'RunConsistencyHook',
+    'WorkDirCheckpointHook', 'ClassNamesMismatch', 'check_class_names',
+    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'load_checkpoint_file'
 ]

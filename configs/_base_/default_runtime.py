@@ -8,11 +8,19 @@ default_hooks = dict(
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=20, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
+    # mmengine's CheckpointHook confined to the work dir, atomic writes
+    # (docs/checkpoints.md)
     checkpoint=dict(
-        type='CheckpointHook', interval=1, save_best='auto',
+        type='WorkDirCheckpointHook', interval=1, save_best='auto',
         max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
+# exact resume (random states per epoch and in checkpoints); model, data and
+# checkpoint checked to agree when the runner starts
+custom_hooks = [
+    dict(type='ExactResumeHook'),
+    dict(type='RunConsistencyHook', allow_class_mismatch=False)
+]
 
 # On a machine without GPUs bike_mm switches the pytorch launcher to gloo.
 env_cfg = dict(

@@ -2,20 +2,19 @@
 for work dirs made by mmaction's own tools from plain mmaction configs and
 by ours from BIKE configs."""
 import csv
-import os
 import os.path as osp
 import subprocess
 import sys
 
 import mmaction
 import pytest
-from conftest import REPO_ROOT, demo_cfg_options
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from bike_mm.analysis import (WorkDirError, compare, format_markdown,
                               frames_and_views, plot, read_work_dir,
                               warnings, write_csv)
+from tests.helpers import REPO_ROOT, demo_cfg_options, run_tool, tool_error
 
 MMACTION_TRAIN = osp.join(
     osp.dirname(mmaction.__file__), '.mim', 'tools', 'train.py')
@@ -158,46 +157,13 @@ def test_compare_mmaction_and_bike_work_dirs(work_dirs, tmp_path):
 @pytest.mark.e2e
 def test_compare_tool_prints_table_and_fails_in_one_line(work_dirs,
                                                          tmp_path):
-    tool = osp.join(REPO_ROOT, 'tools', 'analysis', 'compare_work_dirs.py')
-    env = dict(os.environ, PYTHONPATH=REPO_ROOT)  # this checkout's bike_mm
-    out = subprocess.run(
-        [sys.executable, tool, *work_dirs, '--markdown',
-         str(tmp_path / 't.md')], capture_output=True, text=True, check=True,
-        env=env)
-    assert '| tsn | Recognizer2D/MobileNetV2 + TSNHead |' in out.stdout
-    assert 'WARNING: rows evaluated with different views' in out.stdout
+    out = run_tool('analysis/compare_work_dirs.py', *work_dirs, '--markdown',
+                   tmp_path / 't.md')
     with open(tmp_path / 't.md') as f:
         written = f.read()
     assert written.startswith('| work_dir | model |')
     assert 'WARNING: rows evaluated with different views' in written
-    bad = subprocess.run([sys.executable, tool, str(tmp_path / 'nothing')],
-                         capture_output=True, text=True, env=env)
-    assert bad.returncode != 0
-    # one line, no traceback (import warnings of mmcv-lite may precede it)
-    assert 'Traceback' not in bad.stderr
-    assert bad.stderr.strip().splitlines()[-1:] == [
-        f'compare_work_dirs: {tmp_path / "nothing"}: not a folder'
-    ]
-
-
-def test_run_config_from_mmaction_bases_is_read(tmp_path):
-    """A run's config as mmengine dumps it for a config with
-    ``mmaction::`` bases (its dicts carry ``_scope_='mmaction'``), next to
-    the validation scalars, is read with its model."""
-    run = tmp_path / 'work' / '20260101_000000'
-    (run / 'vis_data').mkdir(parents=True)
-    (run / 'vis_data' / 'config.py').write_text(
-        "model = dict(_scope_='mmaction', type='Recognizer2D', "
-        "backbone=dict(_scope_='mmaction', type='ResNet', depth=18, "
-        "pretrained='https://download.pytorch.org/r18.pth'), "
-        "cls_head=dict(_scope_='mmaction', type='TSNHead', num_classes=8, "
-        "in_channels=512))\n")
-    (run / 'vis_data' / '20260101_000000.json').write_text(
-        '{"lr": 0.1, "loss": 2.0, "step": 1}\n'
-        '{"acc/top1": 0.5, "acc/mean1": 0.25, "step": 1}\n')
-    row, = compare([str(tmp_path / 'work')])
-    assert row['model'] == 'Recognizer2D/ResNet(18) + TSNHead'
-    assert row['pretrain'] == 'r18.pth'
-    assert (row['top1'], row['mean_class']) == (0.5, 0.25)
-    assert row['evaluated'] == 'val' and 11 < row['params_M'] < 12
-    assert row['GFLOPs_per_video'] is None and row['note'] == 'no loader'
+    bad = run_tool('analysis/compare_work_dirs.py', tmp_path / 'nothing',
+                   check=False)
+    assert tool_error(bad) == (
+        f'compare_work_dirs: {tmp_path / "nothing"}: not a folder')

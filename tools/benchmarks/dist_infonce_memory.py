@@ -1,54 +1,15 @@
-"""Per-rank peak memory and time of the BIKE head + DistInfoNCE loss.
-
-Forward + backward of the head (temporal transformer + aggregation) and the
-contrastive loss for one global batch, as one rank of an M-process job does
-it, simulated in one CPU process (issue #3):
-
-* ``sharded`` (bike_mm): the rank runs the temporal transformer on its N
-  local videos and scores them against all NM categories; the scores of its
-  N categories against all NM videos arrive from the other ranks
-  (``DistInfoNCELoss``). What the collectives would deliver (gathered
-  categories and labels, the received score block) is given as input and
-  the loss module's collective functions are pointed at it, so the
-  production loss code runs unchanged.
-* ``replicated`` (the released BIKE code): every rank gathers the frame
-  embeddings of the whole batch, runs the head on all NM videos and builds
-  the full NM x NM score matrix. Its per-rank cost does not depend on M, so
-  it is measured once; at M = 1 it is also the sharded computation.
-
-Heads: mean pooling, VCS over the category name's words (bike_mm's default)
-and VCS over all 77 context tokens (``all_tokens=True``, the released code).
-Category embeddings come from a frozen text encoder: the K-class cache is
-built before the measurement, a step selects (local) and receives (gathered)
-rows of it. Class names are drawn from the Kinetics-400 label file.
-
-Every configuration runs in a fresh subprocess with one thread. Memory:
-the peak of the sum of live tensor bytes allocated during one step, from the
-allocation events of ``torch.profiler`` (``profile_memory=True``, exact
-allocator accounting; parameter gradients are included), and as a
-cross-check the rise of the process's resident set (``VmHWM`` after
-resetting it through ``/proc/self/clear_refs``, glibc's mmap threshold fixed
-so freed blocks leave the resident set). Time: median of ``--repeats``
-steps without the profiler, after one warm-up step.
+"""Per-rank peak memory and time of the BIKE head + DistInfoNCE loss, sharded
+(bike_mm) against replicated (the released code), one simulated rank per
+subprocess; what is measured and how: ``bike_mm/benchmarks/
+dist_infonce_memory.py``. Figures: BENCHMARKS.md.
 
     python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8]
 """
 import argparse
-import gc
-import json
-import os
-import os.path as osp
-import statistics
-import subprocess
 import sys
-import time
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-HEADS = {
-    'mean': dict(aggregation='mean'),
-    'vcs-words': dict(aggregation='vcs', all_tokens=False),
-    'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
-}
+from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
+                                                     memory_report)
 
 
 def parse_args() -> argparse.Namespace:
@@ -66,200 +27,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--repeats', type=int, default=3)
     parser.add_argument(
         '--label-file',
-        default=osp.join(REPO_ROOT, 'configs', '_base_', 'labels',
-                         'kinetics400.txt'))
-    parser.add_argument('--worker', help=argparse.SUPPRESS)
+        default=DEFAULT_LABEL_FILE)
     return parser.parse_args()
-
-
-def _memory_status(field: str) -> int:
-    """Bytes of a ``/proc/self/status`` field (VmRSS, VmHWM)."""
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field + ':'):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f'/proc/self/status has no {field}')
-
-
-def _profiled_peak(step) -> int:
-    """Peak of live tensor bytes allocated while ``step`` runs."""
-    from torch.profiler import ProfilerActivity, profile
-    with profile(activities=[ProfilerActivity.CPU],
-                 profile_memory=True) as prof:
-        step()
-    events = sorted((e for e in prof.profiler.kineto_results.events()
-                     if e.name() == '[memory]'),
-                    key=lambda e: e.start_ns())
-    live = peak = 0
-    for event in events:
-        live += event.nbytes()
-        peak = max(peak, live)
-    return peak
-
-
-def _resident_peak(step) -> int:
-    """Rise of the resident set while ``step`` runs."""
-    gc.collect()
-    before = _memory_status('VmRSS')
-    with open('/proc/self/clear_refs', 'w') as f:
-        f.write('5')  # resets VmHWM to the current resident set
-    step()
-    return _memory_status('VmHWM') - before
-
-
-def run_worker(cfg: dict) -> dict:
-    """Measure one configuration in this process."""
-    import torch
-    from mmaction.registry import MODELS
-
-    import bike_mm  # noqa: F401
-    from bike_mm.datasets.label_files import load_class_names
-    from bike_mm.models import OpenCLIP
-    from bike_mm.models.losses import dist_infonce_loss
-    torch.set_num_threads(1)
-    torch.manual_seed(0)
-
-    batch, frames, dim = cfg['global_batch'], cfg['frames'], cfg['dim']
-    local = batch // cfg['world_size']
-    names = load_class_names(cfg['label_file'])
-    head = MODELS.build(
-        dict(
-            type='VCSHead',
-            num_classes=len(names),
-            in_channels=dim,
-            temporal_layers=cfg['temporal_layers'],
-            **HEADS[cfg['head']]))
-    # the frozen category encoder's cache of all K classes (model state)
-    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
-        names, 'This is a video about {}')
-    context = tokens.shape[1]
-    class_cache = head.category_embeddings(
-        torch.randn(len(names), dim), torch.randn(len(names), context, dim),
-        word_mask)
-    labels = torch.randint(len(names), (batch, ))
-    logit_scale = torch.tensor(100.0, requires_grad=True)
-
-    # what the collectives deliver to this rank, filled by each step
-    delivered = {}
-    if cfg['world_size'] > 1:
-        dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
-            lambda tensor: delivered[id(tensor)]
-        dist_infonce_loss.gather_sizes = lambda tensor: [local] * (
-            batch // local)
-        dist_infonce_loss.score_columns = \
-            lambda scores, sizes: delivered['score_columns']
-
-    def sharded_step():
-        local_videos = head.temporal(
-            torch.randn(local, frames, dim, requires_grad=True))
-        local_labels = labels[:local]
-        local_categories = class_cache.select(local_labels)
-        delivered.update({
-            id(local_categories): class_cache.select(labels),
-            id(local_labels): labels,
-            # local categories x all videos, scored on the other ranks
-            'score_columns': torch.randn(local, batch, requires_grad=True),
-        })
-        loss = head.loss_cls(local_videos, local_categories, local_labels,
-                             head.score, logit_scale)
-        loss.backward()
-        delivered.clear()
-
-    def replicated_step():
-        all_frames = torch.randn(batch, frames, dim, requires_grad=True)
-        # one process: the loss builds one NM x NM matrix, both directions
-        loss = head.loss_cls(
-            head.temporal(all_frames), class_cache.select(labels), labels,
-            head.score, logit_scale)
-        loss.backward()
-
-    run = sharded_step if cfg['mode'] == 'sharded' else replicated_step
-
-    def step():
-        run()
-        head.zero_grad(set_to_none=True)
-        logit_scale.grad = None
-
-    step()  # warm-up
-    times = []
-    for _ in range(cfg['repeats']):
-        start = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - start)
-    return dict(
-        cfg,
-        words=int(class_cache.select(labels).words.shape[1]),
-        seconds=statistics.median(times),
-        peak_bytes=_profiled_peak(step),
-        rss_bytes=_resident_peak(step))
-
-
-def measure(cfg: dict) -> dict:
-    """Run one configuration in a fresh process."""
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='131072',
-               OMP_NUM_THREADS='1')
-    result = subprocess.run(
-        [sys.executable, __file__, '--worker', json.dumps(cfg)],
-        capture_output=True, text=True, env=env, cwd=REPO_ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f'{cfg} failed:\n{result.stderr[-3000:]}')
-    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:
     args = parse_args()
-    if args.worker:
-        print(json.dumps(run_worker(json.loads(args.worker))))
-        return
-    base = dict(
-        global_batch=args.global_batch, frames=args.frames, dim=args.dim,
-        temporal_layers=args.temporal_layers, repeats=args.repeats,
-        label_file=args.label_file)
-    mib = 2**20
-    print(f'global batch {args.global_batch}, T={args.frames}, '
-          f'D={args.dim}, 77-token prompts, temporal layers '
-          f'{args.temporal_layers}, 1 thread per process\n')
-    print('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
-          '| peak MiB (RSS) | fwd+bwd s |')
-    print('|---|---|---|---|---|---|---|---|')
-    results = {}
-    for head in args.heads:
-        # at M = 1 both modes are the same single-process computation
-        runs = [('replicated', 1)] + [
-            ('sharded', m) for m in args.world_sizes if m > 1]
-        for mode, world_size in runs:
-            res = measure(dict(base, head=head, mode=mode,
-                               world_size=world_size))
-            results[head, mode, world_size] = res
-            rows = args.global_batch if mode == 'replicated' else \
-                args.global_batch // world_size
-            label = '1 and any' if mode == 'replicated' else world_size
-            print(f"| {head} | {mode} | {label} | {rows} | {res['words']} | "
-                  f"{res['peak_bytes'] / mib:.1f} | "
-                  f"{res['rss_bytes'] / mib:.1f} | {res['seconds']:.3f} |",
-                  flush=True)
-    print('\nReplicated / sharded per-rank ratio (profiler peak; time):\n')
-    print('| head | ' + ' | '.join(f'M={m}' for m in args.world_sizes) +
-          ' |')
-    print('|---|' + '---|' * len(args.world_sizes))
-
-    def ratio(replicated, sharded):
-        return (f"{replicated['peak_bytes'] / sharded['peak_bytes']:.1f}x; "
-                f"{replicated['seconds'] / sharded['seconds']:.1f}x")
-
-    pairs = [(head, head) for head in args.heads]
-    if {'vcs-words', 'vcs-77-tokens'} <= set(args.heads):
-        pairs.append(('vcs-77-tokens', 'vcs-words'))
-    for replicated_head, sharded_head in pairs:
-        replicated = results[replicated_head, 'replicated', 1]
-        cells = [
-            ratio(replicated,
-                  results[sharded_head, 'sharded' if m > 1 else 'replicated',
-                          m if m > 1 else 1]) for m in args.world_sizes
-        ]
-        name = replicated_head if replicated_head == sharded_head else \
-            f'replicated {replicated_head} / sharded {sharded_head}'
-        print(f'| {name} | ' + ' | '.join(cells) + ' |')
+    try:
+        for line in memory_report(**vars(args)):
+            print(line, flush=True)
+    except (OSError, RuntimeError, ValueError) as err:
+        sys.exit(f'dist_infonce_memory: {err}')
 
 
 if __name__ == '__main__':

@@ -7,7 +7,7 @@ from mmcv.transforms import BaseTransform
 from mmengine.logging import MMLogger
 
 from mmaction.registry import TRANSFORMS
-from .attribute_files import AttributeFile
+from ...attributes.attribute_file import AttributeFile
 
 
 @TRANSFORMS.register_module()

@@ -4,13 +4,10 @@ the video and the rawframe version of the demo test split."""
 import copy
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import decord
 import numpy as np
 import pytest
-from conftest import REPO_ROOT, demo_cfg_options
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
@@ -20,6 +17,7 @@ from mmaction.registry import DATASETS
 from bike_mm.datasets.preparation import (PreparationError, check_rawframes,
                                           videos_to_rawframes)
 from bike_mm.datasets.preparation.rawframes import frame_indices
+from tests.helpers import REPO_ROOT, demo_cfg_options, run_tool, tool_error
 
 DEMO_CONFIGS = osp.join(REPO_ROOT, 'configs', 'demo')
 
@@ -140,17 +138,11 @@ def test_same_checkpoint_same_top1_on_videos_and_rawframes(
 
 @pytest.mark.e2e
 def test_tool_errors_are_one_line(tmp_path):
-    tool = osp.join(REPO_ROOT, 'tools', 'data', 'extract_frames.py')
     (tmp_path / 'empty').mkdir()
     ann = tmp_path / 'frames.txt'
     ann.write_text('empty 4 0\n')
-    bad = subprocess.run(
-        [sys.executable, tool, '--check', str(ann), str(tmp_path)],
-        capture_output=True, text=True,
-        env=dict(os.environ, PYTHONPATH=REPO_ROOT))
-    assert bad.returncode != 0
-    assert 'Traceback' not in bad.stderr
-    assert bad.stderr.strip().splitlines()[-1:] == [
+    bad = run_tool('data/extract_frames.py', '--check', ann, tmp_path,
+                   check=False)
+    assert tool_error(bad) == (
         f'extract_frames: {ann}, line 1: empty frame folder '
-        f'{tmp_path / "empty"}'
-    ]
+        f'{tmp_path / "empty"}')

@@ -3,11 +3,11 @@ classes, tested on the unseen ones, each split with its own label file."""
 import os.path as osp
 
 import pytest
-from conftest import REPO_ROOT
 from mmengine.config import Config
 from mmengine.runner import Runner
 
 from bike_mm.datasets import load_class_names
+from tests.helpers import REPO_ROOT
 
 
 def zero_shot_cfg(demo_dir: str, work_dir: str) -> Config:

@@ -1,0 +1,1 @@
+"""Benchmark logic behind the command lines in ``tools/benchmarks``."""

@@ -1,0 +1,263 @@
+"""Per-rank peak memory and time of the BIKE head + DistInfoNCE loss.
+
+Forward + backward of the head (temporal transformer + aggregation) and the
+contrastive loss for one global batch, as one rank of an M-process job does
+it, simulated in one CPU process (issue #3):
+
+* ``sharded`` (bike_mm): the rank runs the temporal transformer on its N
+  local videos and scores them against all NM categories; the scores of its
+  N categories against all NM videos arrive from the other ranks
+  (``DistInfoNCELoss``). What the collectives would deliver (gathered
+  categories and labels, the received score block) is given as input and
+  the loss module's collective functions are pointed at it, so the
+  production loss code runs unchanged.
+* ``replicated`` (the released BIKE code): every rank gathers the frame
+  embeddings of the whole batch, runs the head on all NM videos and builds
+  the full NM x NM score matrix. Its per-rank cost does not depend on M, so
+  it is measured once; at M = 1 it is also the sharded computation.
+
+Heads: mean pooling, VCS over the category name's words (bike_mm's default)
+and VCS over all 77 context tokens (``all_tokens=True``, the released code).
+Category embeddings come from a frozen text encoder: the K-class cache is
+built before the measurement, a step selects (local) and receives (gathered)
+rows of it. Class names are drawn from the Kinetics-400 label file.
+
+Every configuration runs in a fresh subprocess with one thread. Memory:
+the peak of the sum of live tensor bytes allocated during one step, from the
+allocation events of ``torch.profiler`` (``profile_memory=True``, exact
+allocator accounting; parameter gradients are included), and as a
+cross-check the rise of the process's resident set (``VmHWM`` after
+resetting it through ``/proc/self/clear_refs``, glibc's mmap threshold fixed
+so freed blocks leave the resident set). Time: median of ``--repeats``
+steps without the profiler, after one warm-up step.
+
+Command line: ``tools/benchmarks/dist_infonce_memory.py``.
+"""
+import gc
+import json
+import os
+import os.path as osp
+import statistics
+import subprocess
+import sys
+import time
+from typing import Iterator, Sequence
+
+# the source checkout this package is in (configs/, working directory)
+REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+DEFAULT_LABEL_FILE = osp.join(REPO_ROOT, 'configs', '_base_', 'labels',
+                              'kinetics400.txt')
+HEADS = {
+    'mean': dict(aggregation='mean'),
+    'vcs-words': dict(aggregation='vcs', all_tokens=False),
+    'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
+}
+
+
+def _memory_status(field: str) -> int:
+    """Bytes of a ``/proc/self/status`` field (VmRSS, VmHWM)."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(field + ':'):
+                return int(line.split()[1]) * 1024
+    raise RuntimeError(f'/proc/self/status has no {field}')
+
+
+def _profiled_peak(step) -> int:
+    """Peak of live tensor bytes allocated while ``step`` runs."""
+    from torch.profiler import ProfilerActivity, profile
+    with profile(activities=[ProfilerActivity.CPU],
+                 profile_memory=True) as prof:
+        step()
+    events = sorted((e for e in prof.profiler.kineto_results.events()
+                     if e.name() == '[memory]'),
+                    key=lambda e: e.start_ns())
+    live = peak = 0
+    for event in events:
+        live += event.nbytes()
+        peak = max(peak, live)
+    return peak
+
+
+def _resident_peak(step) -> int:
+    """Rise of the resident set while ``step`` runs."""
+    gc.collect()
+    before = _memory_status('VmRSS')
+    with open('/proc/self/clear_refs', 'w') as f:
+        f.write('5')  # resets VmHWM to the current resident set
+    step()
+    return _memory_status('VmHWM') - before
+
+
+def run_worker(cfg: dict) -> dict:
+    """Measure one configuration in this process."""
+    import torch
+    from mmaction.registry import MODELS
+
+    import bike_mm  # noqa: F401
+    from bike_mm.datasets.label_files import load_class_names
+    from bike_mm.models import OpenCLIP
+    from bike_mm.models.losses import dist_infonce_loss
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+
+    batch, frames, dim = cfg['global_batch'], cfg['frames'], cfg['dim']
+    local = batch // cfg['world_size']
+    names = load_class_names(cfg['label_file'])
+    head = MODELS.build(
+        dict(
+            type='VCSHead',
+            num_classes=len(names),
+            in_channels=dim,
+            temporal_layers=cfg['temporal_layers'],
+            **HEADS[cfg['head']]))
+    # the frozen category encoder's cache of all K classes (model state)
+    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
+        names, 'This is a video about {}')
+    context = tokens.shape[1]
+    class_cache = head.category_embeddings(
+        torch.randn(len(names), dim), torch.randn(len(names), context, dim),
+        word_mask)
+    labels = torch.randint(len(names), (batch, ))
+    logit_scale = torch.tensor(100.0, requires_grad=True)
+
+    # what the collectives deliver to this rank, filled by each step
+    delivered = {}
+    if cfg['world_size'] > 1:
+        dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
+            lambda tensor: delivered[id(tensor)]
+        dist_infonce_loss.gather_sizes = lambda tensor: [local] * (
+            batch // local)
+        dist_infonce_loss.score_columns = \
+            lambda scores, sizes: delivered['score_columns']
+
+    def sharded_step():
+        local_videos = head.temporal(
+            torch.randn(local, frames, dim, requires_grad=True))
+        local_labels = labels[:local]
+        local_categories = class_cache.select(local_labels)
+        delivered.update({
+            id(local_categories): class_cache.select(labels),
+            id(local_labels): labels,
+            # local categories x all videos, scored on the other ranks
+            'score_columns': torch.randn(local, batch, requires_grad=True),
+        })
+        loss = head.loss_cls(local_videos, local_categories, local_labels,
+                             head.score, logit_scale)
+        loss.backward()
+        delivered.clear()
+
+    def replicated_step():
+        all_frames = torch.randn(batch, frames, dim, requires_grad=True)
+        # one process: the loss builds one NM x NM matrix, both directions
+        loss = head.loss_cls(
+            head.temporal(all_frames), class_cache.select(labels), labels,
+            head.score, logit_scale)
+        loss.backward()
+
+    run = sharded_step if cfg['mode'] == 'sharded' else replicated_step
+
+    def step():
+        run()
+        head.zero_grad(set_to_none=True)
+        logit_scale.grad = None
+
+    step()  # warm-up
+    times = []
+    for _ in range(cfg['repeats']):
+        start = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - start)
+    return dict(
+        cfg,
+        words=int(class_cache.select(labels).words.shape[1]),
+        seconds=statistics.median(times),
+        peak_bytes=_profiled_peak(step),
+        rss_bytes=_resident_peak(step))
+
+
+def measure(cfg: dict) -> dict:
+    """Run one configuration in a fresh process."""
+    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='131072',
+               OMP_NUM_THREADS='1')
+    result = subprocess.run(
+        [sys.executable, '-m', __name__, json.dumps(cfg)],
+        capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    if result.returncode != 0:
+        raise RuntimeError(f'{cfg} failed:\n{result.stderr[-3000:]}')
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def memory_report(global_batch: int = 256,
+                  frames: int = 8,
+                  dim: int = 512,
+                  temporal_layers: int = 6,
+                  world_sizes: Sequence[int] = (1, 2, 4, 8),
+                  heads: Sequence[str] = tuple(HEADS),
+                  repeats: int = 3,
+                  label_file: str = DEFAULT_LABEL_FILE) -> Iterator[str]:
+    """Measure every head and world size; yield the report's lines (two
+    Markdown tables) as the measurements arrive.
+
+    Args:
+        global_batch (int): Videos of one step over all ranks (NM).
+        frames (int): Frames per video T.
+        dim (int): Embedding width D.
+        temporal_layers (int): Temporal transformer layers of the head.
+        world_sizes (Sequence[int]): Process counts M.
+        heads (Sequence[str]): Keys of :data:`HEADS`.
+        repeats (int): Timed steps per configuration.
+        label_file (str): Class names of the category cache.
+    """
+    base = dict(
+        global_batch=global_batch, frames=frames, dim=dim,
+        temporal_layers=temporal_layers, repeats=repeats,
+        label_file=label_file)
+    mib = 2**20
+    yield (f'global batch {global_batch}, T={frames}, D={dim}, 77-token '
+           f'prompts, temporal layers {temporal_layers}, 1 thread per '
+           'process\n')
+    yield ('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
+           '| peak MiB (RSS) | fwd+bwd s |')
+    yield '|---|---|---|---|---|---|---|---|'
+    results = {}
+    for head in heads:
+        # at M = 1 both modes are the same single-process computation
+        runs = [('replicated', 1)] + [
+            ('sharded', m) for m in world_sizes if m > 1]
+        for mode, world_size in runs:
+            res = measure(dict(base, head=head, mode=mode,
+                               world_size=world_size))
+            results[head, mode, world_size] = res
+            rows = global_batch if mode == 'replicated' else \
+                global_batch // world_size
+            label = '1 and any' if mode == 'replicated' else world_size
+            yield (f"| {head} | {mode} | {label} | {rows} | {res['words']} | "
+                   f"{res['peak_bytes'] / mib:.1f} | "
+                   f"{res['rss_bytes'] / mib:.1f} | {res['seconds']:.3f} |")
+    yield '\nReplicated / sharded per-rank ratio (profiler peak; time):\n'
+    yield '| head | ' + ' | '.join(f'M={m}' for m in world_sizes) + ' |'
+    yield '|---|' + '---|' * len(world_sizes)
+
+    def ratio(replicated, sharded):
+        return (f"{replicated['peak_bytes'] / sharded['peak_bytes']:.1f}x; "
+                f"{replicated['seconds'] / sharded['seconds']:.1f}x")
+
+    pairs = [(head, head) for head in heads]
+    if {'vcs-words', 'vcs-77-tokens'} <= set(heads):
+        pairs.append(('vcs-77-tokens', 'vcs-words'))
+    for replicated_head, sharded_head in pairs:
+        replicated = results[replicated_head, 'replicated', 1]
+        cells = [
+            ratio(replicated,
+                  results[sharded_head, 'sharded' if m > 1 else 'replicated',
+                          m if m > 1 else 1]) for m in world_sizes
+        ]
+        name = replicated_head if replicated_head == sharded_head else \
+            f'replicated {replicated_head} / sharded {sharded_head}'
+        yield f'| {name} | ' + ' | '.join(cells) + ' |'
+
+
+if __name__ == '__main__':
+    # a worker of :func:`measure`: one configuration, result as JSON
+    print(json.dumps(run_worker(json.loads(sys.argv[1]))))

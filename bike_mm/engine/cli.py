@@ -1,0 +1,28 @@
+"""How command-line tools end on bad input: one line, no traceback."""
+import os.path as osp
+import sys
+from typing import Callable
+
+# Bad files and settings: missing or unreadable files, malformed content
+# (decoding errors are ValueErrors), refused checkpoints, mismatches.
+USER_ERRORS = (OSError, ValueError)
+
+
+def error_line(err: BaseException) -> str:
+    """The message of ``err`` on one line; for an error re-raised from a
+    data-loading worker, its original message (torch prepends the worker's
+    traceback)."""
+    text = str(err).strip() or type(err).__name__
+    if 'Original Traceback' in text:
+        text = text.splitlines()[-1]
+    return ' '.join(line.strip() for line in text.splitlines())
+
+
+def run_tool(main: Callable[[], None]) -> None:
+    """Run a tool's ``main``; on a user error print ``tool: error: ...``
+    and exit with status 1."""
+    try:
+        main()
+    except USER_ERRORS as err:
+        prog = osp.basename(sys.argv[0])
+        sys.exit(f'{prog}: error: {error_line(err)}')

@@ -1,0 +1,150 @@
+"""Helpers shared by the tests: paths, demo config overrides, tiny model
+configs, and running a command-line tool of this checkout."""
+import os
+import os.path as osp
+import socket
+import subprocess
+import sys
+from typing import Optional, Sequence
+
+import torch
+from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.runner import Runner
+
+from bike_mm.structures import set_gt_label
+
+REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'bike_tiny_demo.py')
+
+
+def checkout_env(**extra: str) -> dict:
+    """The environment of a subprocess that runs this checkout's code.
+
+    The checkout comes first on ``PYTHONPATH``, so a tool imports the
+    ``bike_mm`` under test, not another installed copy; the Python running
+    the tests comes first on ``PATH`` (the ``dist_*.sh`` scripts call
+    ``python``).
+    """
+    env = dict(os.environ, **extra)
+    env['PYTHONPATH'] = os.pathsep.join(
+        filter(None, [REPO_ROOT, os.environ.get('PYTHONPATH')]))
+    env['PATH'] = osp.dirname(sys.executable) + os.pathsep + env['PATH']
+    return env
+
+
+def run_tool(tool: str,
+             *args,
+             python_args: Sequence[str] = (),
+             check: bool = True,
+             env: Optional[dict] = None,
+             timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``tools/<tool>`` of this checkout in a subprocess.
+
+    Args:
+        tool (str): Path under ``tools/``, e.g. ``'train.py'``.
+        *args: Its command-line arguments.
+        python_args (Sequence[str]): Arguments of Python before the script,
+            e.g. ``('-m', 'torch.distributed.run', '--nproc_per_node', '2')``.
+        check (bool): Fail, showing the end of the output, if the tool exits
+            non-zero.
+        env (dict, optional): Extra environment variables.
+        timeout (float): Seconds before the run is killed.
+
+    Returns:
+        CompletedProcess: With ``returncode``, ``stdout`` and ``stderr``
+        (text).
+    """
+    result = subprocess.run(
+        [sys.executable, *python_args,
+         osp.join(REPO_ROOT, 'tools', tool), *map(str, args)],
+        cwd=REPO_ROOT, env=checkout_env(**(env or {})), capture_output=True,
+        text=True, timeout=timeout)
+    if check:
+        assert result.returncode == 0, (result.stdout +
+                                        result.stderr)[-3000:]
+    return result
+
+
+def demo_cfg_options(demo_dir: str) -> dict:
+    """Config overrides that point the demo configs at ``demo_dir``."""
+    options = {'model.class_names': osp.join(demo_dir, 'labels.txt')}
+    for split in ('train', 'val', 'test'):
+        prefix = f'{split}_dataloader.dataset.'
+        options[prefix + 'ann_file'] = osp.join(demo_dir, f'{split}.txt')
+        options[prefix + 'data_prefix.video'] = osp.join(demo_dir, 'videos')
+        options[prefix + 'label_file'] = osp.join(demo_dir, 'labels.txt')
+        # worker processes cost more than they save on tiny CPU runs
+        options[split + '_dataloader.num_workers'] = 0
+        options[split + '_dataloader.persistent_workers'] = False
+    return options
+
+
+def free_port() -> int:
+    """A free TCP port on the loopback interface, for a distributed run."""
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+def labelled_samples(labels) -> list:
+    """ActionDataSamples with the given class indices as ground truth."""
+    return [
+        set_gt_label(ActionDataSample(), torch.tensor([label]))
+        for label in labels
+    ]
+
+
+def tiny_bike_model(num_classes: int = 4, **head) -> dict:
+    """A BIKERecognizer config on the randomly initialised tiny CLIP."""
+    return dict(
+        type='BIKERecognizer',
+        num_frames=4,
+        class_names=[f'class number {i}' for i in range(num_classes)],
+        backbone=dict(type='OpenCLIP', arch='ViT-Tiny-16', pretrained=None),
+        cls_head=dict(
+            type='VCSHead', num_classes=num_classes, in_channels=64, **head),
+        data_preprocessor=dict(
+            type='ActionDataPreprocessor',
+            mean=[122.771, 116.746, 104.094],
+            std=[68.501, 66.632, 70.323],
+            format_shape='NCHW'))
+
+
+def train_losses(config: str, demo_dir: str, work_dir: str,
+                 epochs: int = 2) -> list:
+    """The per-iteration training losses of ``config`` on the demo data."""
+    cfg = Config.fromfile(config)
+    cfg.merge_from_dict(demo_cfg_options(demo_dir))
+    cfg.merge_from_dict({
+        'train_cfg.max_epochs': epochs,
+        'train_cfg.val_interval': 100,
+        'default_hooks.checkpoint.interval': 100,
+        'default_hooks.logger.interval': 1,
+    })
+    cfg.work_dir = work_dir
+    runner = Runner.from_cfg(cfg)
+    # tiny models on two shared cores: one thread is ~7x faster than two
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        runner.train()
+    finally:
+        torch.set_num_threads(threads)
+    return runner.message_hub.get_scalar('train/loss_cls').data[0]
+
+
+def tool_error(result: subprocess.CompletedProcess) -> str:
+    """The one-line error a tool ended with; fails if it printed a
+    traceback or exited 0."""
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert 'Traceback' not in result.stderr, result.stderr[-3000:]
+    return result.stderr.strip().splitlines()[-1]
+
+
+def annotation_subset(src: str, dst: str, lines: int) -> str:
+    """Write every 16th line of annotation file ``src`` (so several
+    classes), at most ``lines`` of them, to ``dst``; returns ``dst``."""
+    with open(src) as f, open(dst, 'w') as out:
+        out.writelines(f.readlines()[::16][:lines])
+    return dst

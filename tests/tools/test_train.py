@@ -1,0 +1,58 @@
+"""tools/train.py --resume: confined to its work dir, says when there is
+nothing to resume."""
+import hashlib
+import os
+import os.path as osp
+import shutil
+
+import pytest
+import torch
+
+from tests.helpers import (DEMO_CONFIG, annotation_subset, demo_cfg_options,
+                           run_tool)
+
+pytestmark = pytest.mark.e2e
+
+
+def snapshot(folder):
+    """Name -> content hash of every file in ``folder``."""
+    return {
+        name: hashlib.sha256(open(osp.join(folder, name), 'rb').read())
+        .hexdigest()
+        for name in os.listdir(folder) if osp.isfile(osp.join(folder, name))
+    }
+
+
+def train(demo_data, tmp_path, work_dir, epochs):
+    options = demo_cfg_options(demo_data)
+    for split, lines in (('train', 4), ('val', 2)):
+        options[f'{split}_dataloader.dataset.ann_file'] = annotation_subset(
+            osp.join(demo_data, f'{split}.txt'),
+            str(tmp_path / f'{split}.txt'), lines)
+        options[f'{split}_dataloader.batch_size'] = 2
+    options.update({'train_cfg.max_epochs': epochs,
+                    'train_cfg.val_interval': 1})
+    result = run_tool('train.py', DEMO_CONFIG, '--resume', '--work-dir',
+                      work_dir, '--cfg-options',
+                      *[f'{k}={v}' for k, v in options.items()])
+    return result.stdout + result.stderr
+
+
+def test_copied_work_dir_resumes_without_touching_the_original(
+        demo_data, tmp_path):
+    original, copy = tmp_path / 'a', tmp_path / 'b'
+    output = train(demo_data, tmp_path, original, 1)
+    assert (f'Nothing to resume in {original} (no intact checkpoint); '
+            'training starts from scratch') in output
+    shutil.copytree(original, copy)
+    before = snapshot(original)
+    output = train(demo_data, tmp_path, copy, 2)
+    assert f'{original / "epoch_1.pth"} is outside the work dir {copy}' \
+        in output
+    assert snapshot(original) == before
+    assert (copy / 'last_checkpoint').read_text() == str(copy /
+                                                         'epoch_2.pth')
+    resumed = torch.load(copy / 'epoch_2.pth', weights_only=True)
+    assert resumed['meta']['epoch'] == 2
+    best = resumed['message_hub']['runtime_info']['best_ckpt']
+    assert best.startswith(str(copy) + os.sep)
