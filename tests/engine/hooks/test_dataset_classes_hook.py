@@ -7,12 +7,15 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 from bike_mm.datasets import load_class_names
-from tests.helpers import REPO_ROOT
+from tests.helpers import REPO_ROOT, run_tool, tool_error
 
 
-def zero_shot_cfg(demo_dir: str, work_dir: str) -> Config:
-    cfg = Config.fromfile(
-        osp.join(REPO_ROOT, 'configs', 'demo', 'zero_shot_bike_tiny_demo.py'))
+ZERO_SHOT_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
+                            'zero_shot_bike_tiny_demo.py')
+
+
+def zero_shot_options(demo_dir: str) -> dict:
+    """The zero-shot demo config on ``demo_dir``, 1 epoch."""
     options = {
         'model.class_names': osp.join(demo_dir, 'labels_seen.txt'),
         'train_cfg.max_epochs': 1,
@@ -31,9 +34,7 @@ def zero_shot_cfg(demo_dir: str, work_dir: str) -> Config:
             loader + 'num_workers': 0,
             loader + 'persistent_workers': False
         })
-    cfg.merge_from_dict(options)
-    cfg.work_dir = work_dir
-    return cfg
+    return options
 
 
 def test_demo_splits_name_disjoint_classes(demo_data):
@@ -53,7 +54,10 @@ def test_demo_splits_name_disjoint_classes(demo_data):
 @pytest.mark.e2e
 def test_zero_shot_demo_trains_on_seen_and_tests_on_unseen(
         demo_data, tmp_path):
-    runner = Runner.from_cfg(zero_shot_cfg(demo_data, str(tmp_path)))
+    cfg = Config.fromfile(ZERO_SHOT_CONFIG)
+    cfg.merge_from_dict(zero_shot_options(demo_data))
+    cfg.work_dir = str(tmp_path)
+    runner = Runner.from_cfg(cfg)
     runner.train()
     seen = load_class_names(osp.join(demo_data, 'labels_seen.txt'))
     # after validating, training continued on the seen classes
@@ -65,3 +69,16 @@ def test_zero_shot_demo_trains_on_seen_and_tests_on_unseen(
     assert metrics['chance/top1'] == pytest.approx(1 / 3)
     assert 0 <= metrics['acc/top1'] <= 1
     assert metrics['acc/top2'] >= metrics['acc/top1']
+    # tools/test.py: the checkpoint's classes differ from the test set's by
+    # design; refused unless allowed, then chance printed with the result
+    options = [f'{k}={v}' for k, v in zero_shot_options(demo_data).items()]
+    checkpoint = osp.join(tmp_path, 'epoch_1.pth')
+    refused = run_tool('test.py', ZERO_SHOT_CONFIG, checkpoint,
+                       '--work-dir', tmp_path / 'test', '--cfg-options',
+                       *options, check=False)
+    assert 'trained with other class names' in tool_error(refused)
+    tested = run_tool('test.py', ZERO_SHOT_CONFIG, checkpoint,
+                      '--allow-class-mismatch', '--work-dir',
+                      tmp_path / 'test', '--cfg-options', *options)
+    last = tested.stdout.strip().splitlines()[-1]
+    assert last.startswith('acc/top1: ') and 'chance/top1: 0.3333' in last
