@@ -52,6 +52,7 @@ HEADS = {
     'vcs-words': dict(aggregation='vcs', all_tokens=False),
     'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
 }
+HEAD_NAMES = tuple(HEADS)
 
 
 def _memory_status(field: str) -> int:
@@ -193,7 +194,7 @@ def memory_report(global_batch: int = 256,
                   dim: int = 512,
                   temporal_layers: int = 6,
                   world_sizes: Sequence[int] = (1, 2, 4, 8),
-                  heads: Sequence[str] = tuple(HEADS),
+                  heads: Sequence[str] = HEAD_NAMES,
                   repeats: int = 3,
                   label_file: str = DEFAULT_LABEL_FILE) -> Iterator[str]:
     """Measure every head and world size; yield the report's lines (two

@@ -102,11 +102,15 @@ def test_mixup_cutmix_soft_labels_reach_the_loss():
     blending.num_classes = 4
     for aug in blending.augments:
         aug.num_classes = 4
+    # the draws of the augmentation, its mixing weight and partners
+    np.random.seed(0)
+    torch.manual_seed(0)
     inputs, data = blending(torch.randn(4, 4, 3, 64, 64),
                             labelled_samples([0, 1, 2, 3]))
     soft = torch.stack([gt_label(s) for s in data])
     assert soft.shape == (4, 4)
     torch.testing.assert_close(soft.sum(1), torch.ones(4))
+    assert (soft.max(1).values < 1).all()  # every clip was blended
     losses = model(inputs, data, mode='loss')
     assert torch.isfinite(losses['loss_cls'])
     assert 'top1_acc' not in losses  # soft labels: no accuracy
