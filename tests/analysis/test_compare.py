@@ -159,6 +159,8 @@ def test_compare_tool_prints_table_and_fails_in_one_line(work_dirs,
                                                          tmp_path):
     out = run_tool('analysis/compare_work_dirs.py', *work_dirs, '--markdown',
                    tmp_path / 't.md')
+    assert '| tsn | Recognizer2D/MobileNetV2 + TSNHead |' in out.stdout
+    assert 'WARNING: rows evaluated with different views' in out.stdout
     with open(tmp_path / 't.md') as f:
         written = f.read()
     assert written.startswith('| work_dir | model |')
