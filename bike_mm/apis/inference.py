@@ -21,8 +21,8 @@ from ..engine.run_checks import check_class_names, checkpoint_classes
 from ..structures import pred_score
 
 # Pipeline steps that choose the temporal clips and the spatial crops.
-SAMPLERS = ('UniformSample', 'SampleFrames')
-CROPS = ('CenterCrop', 'ThreeCrop')
+SAMPLERS = ('ReleasedUniformSample', 'UniformSample', 'SampleFrames')
+CROPS = ('FullResCrop', 'CenterCrop', 'ThreeCrop')
 
 
 class InferenceResult(NamedTuple):
@@ -135,10 +135,12 @@ def find_step(pipeline: Sequence[dict], types: Sequence[str]) -> int:
 def pipeline_with_views(pipeline: Sequence[dict], views: str) -> List[dict]:
     """A copy of a test pipeline sampling ``views`` (e.g. ``'4x3'``).
 
-    The frame sampler gets ``num_clips=clips``; the crop becomes a
-    ``CenterCrop`` (1 crop) or a ``ThreeCrop`` (3 crops), whose input must
-    have the crop size as its short side, so the ``Resize`` before it scales
-    to that (as mmaction's 3-crop test pipelines do).
+    The frame sampler gets ``num_clips=clips``. The released protocol's
+    ``FullResCrop`` gets ``num_crops=crops`` (center or full-resolution
+    crops of the same frames); mmaction's crop becomes a ``CenterCrop`` (1
+    crop) or a ``ThreeCrop`` (3 crops), whose input must have the crop size
+    as its short side, so the ``Resize`` before it scales to that (as
+    mmaction's 3-crop test pipelines do).
 
     Args:
         pipeline (list[dict]): A test pipeline config.
@@ -148,6 +150,9 @@ def pipeline_with_views(pipeline: Sequence[dict], views: str) -> List[dict]:
     pipeline = copy.deepcopy(list(pipeline))
     pipeline[find_step(pipeline, SAMPLERS)]['num_clips'] = clips
     crop = find_step(pipeline, CROPS)
+    if pipeline[crop]['type'] == 'FullResCrop':
+        pipeline[crop]['num_crops'] = crops
+        return pipeline
     size = pipeline[crop]['crop_size']
     pipeline[crop] = dict(
         type='CenterCrop' if crops == 1 else 'ThreeCrop', crop_size=size)
@@ -205,8 +210,8 @@ def inference_recognizer(model: nn.Module,
                          with_saliency: bool = False) -> InferenceResult:
     """Recognise one video file.
 
-    The video is decoded with decord by the config's ``test_pipeline``
-    (with ``views`` clips x crops when given) and scored by the model's
+    The video is decoded with decord by the pipeline of the config's
+    ``test_dataloader`` (with ``views`` clips x crops when given) and scored by the model's
     ``test_step``, as in testing; probabilities are averaged over views.
     With an attributes branch, the pipeline looks the video up in its
     attribute file (``tools/generate_attributes.py`` makes one for new
@@ -226,7 +231,7 @@ def inference_recognizer(model: nn.Module,
         attribute sentence.
     """
     check_video(video)
-    pipeline_cfg = model.cfg.test_pipeline
+    pipeline_cfg = model.cfg.test_dataloader.dataset.pipeline
     if views is not None:
         pipeline_cfg = pipeline_with_views(pipeline_cfg, views)
     init_default_scope(model.cfg.get('default_scope', 'mmaction'))

@@ -39,7 +39,7 @@ from ..engine.safe_checkpoint import load_checkpoint_file
 # configs/ of the source checkout this package is in
 RELEASED_CONFIGS = osp.join(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
-    'bike', 'released', 'bike_{}_released_8x1x1_kinetics400-rgb.py')
+    'bike', 'released', 'bike_{}_released_u8_kinetics400-rgb.py')
 # (vision width, patch size, input size) of the released CLIP backbones
 RELEASED_ARCHS = {
     (768, 32, 224): 'vit-b-p32',

@@ -6,8 +6,8 @@ import torch.nn as nn
 from mmengine.logging import MMLogger
 
 # Pipeline steps that sample the frames of each clip.
-FRAME_SAMPLERS = ('SampleFrames', 'UniformSample', 'UniformSampleFrames',
-                  'DenseSampleFrames')
+FRAME_SAMPLERS = ('ReleasedUniformSample', 'SampleFrames', 'UniformSample',
+                  'UniformSampleFrames', 'DenseSampleFrames')
 
 
 class ClassNamesMismatch(ValueError):

@@ -1,14 +1,10 @@
-# bike_tiny_demo tested with multiple views: 4 temporal clips x 3 spatial
-# crops, scores averaged as probabilities by the recognizer's head.
+# bike_tiny_demo tested with multiple views: 4 temporal clips x 3
+# full-resolution crops, scores averaged as probabilities by the head.
 _base_ = ['./bike_tiny_demo.py']
+from bike_mm.datasets import video_pipeline  # noqa: E402
 
-test_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='UniformSample', clip_len=8, num_clips=4, test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 64)),
-    dict(type='ThreeCrop', crop_size=64),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs')
-]
-test_dataloader = dict(batch_size=4, dataset=dict(pipeline=test_pipeline))
+test_dataloader = dict(
+    batch_size=4,
+    dataset=dict(
+        pipeline=video_pipeline(
+            num_frames=8, input_size=64, short_side=72, views=(4, 3))))

@@ -4,10 +4,6 @@
 #   python tools/train.py configs/demo/few_shot_bike_tiny_demo.py
 _base_ = ['./bike_tiny_demo.py']
 
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='FewShotDataset',
-        shots=2,
-        seed=0,
-        dataset={{_base_.train_dataloader.dataset}}))
+train_dataloader = dict(dataset=dict(
+    type='FewShotDataset', shots=2, seed=0, _delete_=True,
+    dataset=_base_.train_dataloader.dataset))

@@ -92,8 +92,9 @@ def test_attribute_sentence_of_attributes_branch(demo_data, tmp_path):
     with open(attribute_file, 'w') as f:  # the released attribute format
         json.dump({'test/class2_00.mp4': {'classname_topk': [
             'green triangle', 'spinning', 'dark background']}}, f)
-    options = dict(demo_cfg_options(demo_data),
-                   **{'test_pipeline.0.attribute_file': attribute_file})
+    options = demo_cfg_options(demo_data)
+    options['test_dataloader.dataset.pipeline.0.attribute_file'] = \
+        attribute_file
     config = osp.join(REPO_ROOT, 'configs', 'demo',
                       'bike_tiny_demo_attributes.py')
     model = init_recognizer(config, None, 'cpu', cfg_options=options)
@@ -104,17 +105,27 @@ def test_attribute_sentence_of_attributes_branch(demo_data, tmp_path):
 
 
 def test_pipeline_with_views():
-    pipeline = Config.fromfile(DEMO_CONFIG).test_pipeline
+    pipeline = Config.fromfile(DEMO_CONFIG).test_dataloader.dataset.pipeline
     multi = pipeline_with_views(pipeline, '4x3')
     types = [step['type'] for step in multi]
-    assert multi[types.index('UniformSample')]['num_clips'] == 4
-    assert multi[types.index('ThreeCrop')]['crop_size'] == 64
-    assert multi[types.index('ThreeCrop') - 1] == dict(
-        type='Resize', scale=(-1, 64))
+    assert multi[types.index('ReleasedUniformSample')]['num_clips'] == 4
+    assert multi[types.index('FullResCrop')] == dict(
+        type='FullResCrop', crop_size=64, num_crops=3)
     single = pipeline_with_views(multi, '1x1')
-    assert single[types.index('ThreeCrop')] == dict(
-        type='CenterCrop', crop_size=64)
-    assert pipeline[types.index('UniformSample')]['num_clips'] == 1
+    assert single[types.index('FullResCrop')]['num_crops'] == 1
+    assert pipeline[types.index('ReleasedUniformSample')]['num_clips'] == 1
+    # mmaction's steps: ThreeCrop of frames resized to the crop size
+    mmaction = [
+        dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
+        dict(type='Resize', scale=(-1, 72)),
+        dict(type='CenterCrop', crop_size=64)
+    ]
+    multi = pipeline_with_views(mmaction, '4x3')
+    assert multi[0]['num_clips'] == 4
+    assert multi[1:] == [
+        dict(type='Resize', scale=(-1, 64)),
+        dict(type='ThreeCrop', crop_size=64)
+    ]
     for bad in ('2x2', '4', '0x1', 'ax3'):
         with pytest.raises(ValueError, match='views must be'):
             pipeline_with_views(pipeline, bad)

@@ -22,7 +22,7 @@ from bike_mm.structures import pred_score
 from tests.helpers import REPO_ROOT
 
 CONFIG = osp.join(REPO_ROOT, 'configs', 'bike', 'released',
-                  'bike_vit-b-p32_released_8x1x1_kinetics400-rgb.py')
+                  'bike_vit-b-p32_released_u8_kinetics400-rgb.py')
 CLASSES = ['abseiling', 'playing guitar', 'kicking soccer ball',
            'riding a bike', 'making tea']
 # the released model with the tiny CLIP in place of ViT-B/32
@@ -288,7 +288,7 @@ def test_text4vis_scores_match_released_forward(tmp_path):
     src, dst = str(tmp_path / 'text4vis.pt'), str(tmp_path / 'converted.pth')
     torch.save(text4vis_checkpoint(), src)
     config = osp.join(REPO_ROOT, 'configs', 'text4vis',
-                      'text4vis_vit-b-p16_8xb32-8x1x1-30e_kinetics400-rgb.py')
+                      'text4vis_vit-b-p16_8xb32-u8-30e_kinetics400-rgb.py')
     options = dict(TINY, **{'model.backbone.pretrained': text_tower})
     meta = convert(src, dst, config, options)
     assert meta['from_pretrained'] and all(
@@ -378,7 +378,7 @@ def test_default_config_follows_the_architecture():
                                        ((1024, 14, 336), 'vit-l-p14-336px')]:
         path = default_config(clip_of(width, patch, size))
         assert osp.basename(path) == \
-            f'bike_{name}_released_8x1x1_kinetics400-rgb.py'
+            f'bike_{name}_released_u8_kinetics400-rgb.py'
         assert osp.isfile(path)
     with pytest.raises(ConversionError, match='pass a config'):
         default_config(clip_of(64, 16, 64))

@@ -104,6 +104,8 @@ def demo_dataset(cfg, demo_dir: str, split: str, tmp_path: str):
         out['ann_file'] = ann_file if osp.isfile(ann_file) else \
             osp.join(demo_dir, f'{SPLIT_FILES[split]}.txt')
         out['data_prefix'] = dict(video=osp.join(demo_dir, 'videos'))
+        if out.get('type') == 'VideoSegmentDataset':
+            out['ann_file'] = demo_segment_file(out['ann_file'], tmp_path)
     if 'attribute_file' in out:
         out['attribute_file'] = demo_attribute_file(demo_dir, tmp_path)
     if isinstance(out.get('label_file'), str):
@@ -124,6 +126,17 @@ def demo_rawframes(demo_dir: str, split: str, tmp_path: str):
     videos_to_rawframes(videos, osp.join(demo_dir, 'videos'), frames_root,
                         ann_file)
     return ann_file, frames_root
+
+
+def demo_segment_file(ann_file: str, tmp_path: str) -> str:
+    """The demo videos of ``ann_file`` as segments of their first half
+    second (``path start end label``)."""
+    path = osp.join(tmp_path, 'segments.txt')
+    with open(ann_file) as f, open(path, 'w') as out:
+        for line in f:
+            video, label = line.split()
+            out.write(f'{video} 0.0 0.5 {label}\n')
+    return path
 
 
 def demo_attribute_file(demo_dir: str, tmp_path: str) -> str:
@@ -153,9 +166,9 @@ def _evaluators(cfg):
 def test_configs_found():
     names = [osp.relpath(p, REPO_ROOT) for p in CONFIGS]
     assert len(names) >= 40
-    for name in ('bike_vit-b-p32_8xb32-8x1x1-30e_kinetics400-rgb.py',
-                 'bike_vit-l-p14_k400-pre_8x1x1_ucf101-zero-shot-rgb.py',
-                 'tsn_r50_8xb32-8x1x1-30e_kinetics400-rgb.py'):
+    for name in ('bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py',
+                 'bike_vit-l-p14_k400-pre_u8_ucf101-zero-shot-rgb.py',
+                 'tsn_r50_8xb32-u8-30e_kinetics400-rgb.py'):
         assert any(n.endswith(name) for n in names)
 
 
@@ -192,3 +205,35 @@ def test_config_builds(config, demo_data, tmp_path, monkeypatch):
         assert loaded, 'the config has no dataloader'
         for evaluator in _evaluators(cfg):
             METRICS.build(copy.deepcopy(evaluator))
+
+
+def _pipelines(cfg):
+    for split in SPLIT_FILES:
+        loader = cfg.get(f'{split}_dataloader')
+        if loader:
+            dataset = loader['dataset']
+            yield split, dataset.get('pipeline') or dataset['dataset'][
+                'pipeline']
+
+
+ZOO = [p for p in CONFIGS if osp.sep + 'bike' + osp.sep in p]
+
+
+@pytest.mark.parametrize('config',
+                         ZOO,
+                         ids=[osp.relpath(p, REPO_ROOT) for p in ZOO])
+def test_zoo_configs_use_the_released_protocol(config):
+    """Configs quoting released or paper numbers sample frames, scale and
+    crop as the released code, with the model's frame count, and build the
+    released Video Concept Spotting."""
+    cfg = Config.fromfile(config)
+    model = cfg.model
+    assert model.cls_head.all_tokens and not model.cls_head.cosine_score
+    for split, pipeline in _pipelines(cfg):
+        steps = {step['type']: step for step in pipeline}
+        assert steps['ReleasedUniformSample']['clip_len'] == model.num_frames
+        crop = (steps['Resize']['scale'][0] if split == 'train' else
+                steps['FullResCrop']['crop_size'])
+        assert crop == (336 if '336' in model.backbone.arch else 224)
+        assert steps['ShortSideResize']['short_side'] == (256 if crop == 224
+                                                          else crop)

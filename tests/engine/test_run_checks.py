@@ -11,14 +11,15 @@ from tests.helpers import DEMO_CONFIG
 
 def test_clip_len_other_than_num_frames_names_both_fields():
     cfg = Config.fromfile(DEMO_CONFIG)
-    cfg.test_dataloader.dataset.pipeline[1]['clip_len'] = 16
+    cfg.test_dataloader.dataset.pipeline[2]['clip_len'] = 16
     with pytest.raises(
             ValueError,
-            match=r'test_dataloader.dataset.pipeline\[1\] \(UniformSample\) '
+            match=r'test_dataloader.dataset.pipeline\[2\] '
+            r'\(ReleasedUniformSample\) '
             r'has clip_len=16 \(x num_clips=1 views\) but '
             r'model.num_frames=8'):
         check_frames_per_clip(cfg, cfg.model.num_frames)
-    cfg.test_dataloader.dataset.pipeline[1]['clip_len'] = 8
+    cfg.test_dataloader.dataset.pipeline[2]['clip_len'] = 8
     check_frames_per_clip(cfg, cfg.model.num_frames)
 
 

@@ -1,45 +1,23 @@
-# ActivityNet v1.3, untrimmed: one "path label" line per whole video (its
-# activity class), frames sampled across the whole video. Top-1 and
-# video-level mAP (paper Table 2). `ann_file_zero_shot` lists all videos
-# of train+val, for zero-shot tests (supplement A.3).
-# No pipelines here: configs inherit `<dataset>_video_<input>.py`, which
-# binds one of `pipelines/`.
-dataset_type = 'CheckedVideoDataset'
-data_root = 'data/ActivityNet/videos'
-data_root_val = 'data/ActivityNet/videos'
-ann_file_train = 'data/ActivityNet/anet_train_videos.txt'
-ann_file_val = 'data/ActivityNet/anet_val_videos.txt'
-ann_file_test = ann_file_val
+# ActivityNet v1.3, as the released BIKE: training on the annotated
+# activities as trimmed segments ("path start end label" lines, seconds;
+# tools/data/activitynet_instances.py; VideoSegmentDataset, frames sampled
+# within the segment), testing on whole untrimmed videos ("path label").
+# Top-1 and video-level mAP (paper Table 2). `ann_file_zero_shot` lists all
+# videos of train+val, for zero-shot tests (supplement A.3).
+_base_ = ['./video.py']
+
 label_file = 'configs/_base_/labels/activitynet1.3.txt'
 num_classes = 200
 ann_file_zero_shot = 'data/ActivityNet/anet_all_videos.txt'
-
-dataset_args = dict(
-    type=dataset_type, label_file=label_file, num_classes=num_classes)
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        ann_file=ann_file_train, data_prefix=dict(video=data_root),
-        **dataset_args))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=ann_file_val, data_prefix=dict(video=data_root_val),
-        test_mode=True, **dataset_args))
-test_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=ann_file_test, data_prefix=dict(video=data_root_val),
-        test_mode=True, **dataset_args))
+videos = dict(
+    type='CheckedVideoDataset', label_file=label_file,
+    num_classes=num_classes, data_prefix=dict(video='data/ActivityNet/videos'))
+train_dataloader = dict(dataset=dict(
+    videos, type='VideoSegmentDataset',
+    ann_file='data/ActivityNet/anet_train_instances.txt'))
+val_dataloader = dict(dataset=dict(
+    ann_file='data/ActivityNet/anet_val_videos.txt', **videos))
+test_dataloader = val_dataloader
 
 val_evaluator = dict(type='AccMAPMetric')
 test_evaluator = val_evaluator

@@ -1,44 +1,16 @@
 # UCF-101 split 1 (mmaction's tools/data/ucf101 lists, labels 0-based in
 # the order of configs/_base_/labels/ucf101.txt). `ann_file_zero_shot` lists
 # all 13,320 videos, for zero-shot tests (supplement A.3).
-# No pipelines here: configs inherit `<dataset>_video_<input>.py`, which
-# binds one of `pipelines/`.
-dataset_type = 'CheckedVideoDataset'
-data_root = 'data/ucf101/videos'
-data_root_val = 'data/ucf101/videos'
-ann_file_train = 'data/ucf101/ucf101_train_split_1_videos.txt'
-ann_file_val = 'data/ucf101/ucf101_val_split_1_videos.txt'
-ann_file_test = ann_file_val
+_base_ = ['./video.py']
+
 label_file = 'configs/_base_/labels/ucf101.txt'
 num_classes = 101
 ann_file_zero_shot = 'data/ucf101/ucf101_all_videos.txt'
-
-dataset_args = dict(
-    type=dataset_type, label_file=label_file, num_classes=num_classes)
-train_dataloader = dict(
-    batch_size=32,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
-    dataset=dict(
-        ann_file=ann_file_train, data_prefix=dict(video=data_root),
-        **dataset_args))
-val_dataloader = dict(
-    batch_size=16,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=ann_file_val, data_prefix=dict(video=data_root_val),
-        test_mode=True, **dataset_args))
-test_dataloader = dict(
-    batch_size=4,
-    num_workers=8,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        ann_file=ann_file_test, data_prefix=dict(video=data_root_val),
-        test_mode=True, **dataset_args))
-
-val_evaluator = dict(type='AccMetric')
-test_evaluator = val_evaluator
+videos = dict(
+    type='CheckedVideoDataset', label_file=label_file,
+    num_classes=num_classes, data_prefix=dict(video='data/ucf101/videos'))
+train_dataloader = dict(dataset=dict(
+    ann_file='data/ucf101/ucf101_train_split_1_videos.txt', **videos))
+val_dataloader = dict(dataset=dict(
+    ann_file='data/ucf101/ucf101_val_split_1_videos.txt', **videos))
+test_dataloader = val_dataloader

@@ -1,6 +1,11 @@
 # BIKE video branch on CLIP ViT-B/32 (paper Table 6: VCS + 6-layer temporal
-# transformer, frozen category encoder). Datasets set num_classes and
-# class_names; `pretrained` takes an open_clip tag or a local file.
+# transformer, frozen category encoder), the variant of the released code
+# and of its numbers: frame saliency over all 77 context tokens
+# (all_tokens) and the video embedding scored unnormalised
+# (cosine_score=False). The paper's text (class-name words, cosine scores)
+# is `cls_head=dict(all_tokens=False, cosine_score=True)`, with no published
+# number (docs/model_zoo.md). Configs set class_names and num_classes from
+# their dataset; `pretrained` takes an open_clip tag or a local file.
 
 model = dict(
     type='BIKERecognizer',
@@ -21,6 +26,8 @@ model = dict(
         in_channels=512,
         aggregation='vcs',
         temporal_layers=6,
+        all_tokens=True,
+        cosine_score=False,
         loss_cls=dict(type='DistInfoNCELoss'),
         average_clips='prob'),
     # CLIP's normalisation, in 0-255 pixel units

@@ -3,13 +3,8 @@
 _base_ = ['./bike_adamw_cosine_30e.py']
 
 max_epochs = 10
-warmup_epochs = 5
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
-        end=warmup_epochs, convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR', eta_min=0, by_epoch=True,
-        begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+    _base_.param_scheduler[0],
+    dict(_base_.param_scheduler[1], end=max_epochs)
 ]

@@ -3,14 +3,9 @@
 # Table A.1, is shortened to 1 to fit.
 _base_ = ['./bike_adamw_cosine_30e.py']
 
-max_epochs = 2
-warmup_epochs = 1
+max_epochs, warmup_epochs = 2, 1
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=0.01, by_epoch=True, begin=0,
-        end=warmup_epochs, convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR', eta_min=0, by_epoch=True,
-        begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+    dict(_base_.param_scheduler[0], end=warmup_epochs),
+    dict(_base_.param_scheduler[1], begin=warmup_epochs, end=max_epochs)
 ]

@@ -2,17 +2,13 @@
 # (0.9, 0.98), base lr 8e-6 with 10x for the randomly initialised layers
 # (message tokens, integration transformer, prompt generator), weight decay
 # 0.001 (none on 1-D parameters), 5 linear warm-up epochs from 0 then cosine
-# to 1% of the lr, 30 epochs. Learning rates are for the global batch of 256;
-# CLIP's logit scale stays fixed, as in the released code.
-max_epochs = 30
-warmup_epochs = 5
-train_cfg = dict(
-    type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1,
-    val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
+# to 1% of the lr, 30 epochs (the loops of bike_adamw_cosine_30e.py).
+# Learning rates are for the global batch of 256; CLIP's logit scale stays
+# fixed, as in the released code.
+_base_ = ['./bike_adamw_cosine_30e.py']
 
 optim_wrapper = dict(
+    _delete_=True,
     optimizer=dict(
         type='AdamW', lr=8e-6, betas=(0.9, 0.98), eps=1e-8,
         weight_decay=0.001),
@@ -24,14 +20,7 @@ optim_wrapper = dict(
             'backbone.clip.logit_scale': dict(lr_mult=0., decay_mult=0.)
         }),
     clip_grad=None)
-
 param_scheduler = [
-    dict(
-        type='LinearLR', start_factor=1e-3, by_epoch=True, begin=0,
-        end=warmup_epochs, convert_to_iter_based=True),
-    dict(
-        type='CosineAnnealingLR', eta_min_ratio=0.01, by_epoch=True,
-        begin=warmup_epochs, end=max_epochs, convert_to_iter_based=True)
+    dict(_base_.param_scheduler[0], start_factor=1e-3),
+    dict(_base_.param_scheduler[1], eta_min=None, eta_min_ratio=0.01)
 ]
-
-auto_scale_lr = dict(enable=False, base_batch_size=256)

@@ -1,5 +1,0 @@
-# hmdb51_video_u8_224: HMDB-51 with 8-frame, 224px video pipelines
-_base_ = ['./hmdb51.py', './pipelines/video_u8_224.py']
-train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
-test_dataloader = dict(dataset=dict(pipeline={{_base_.test_pipeline}}))

@@ -1,5 +1,0 @@
-# kinetics400_video_u16_224: Kinetics-400 with 16-frame, 224px video pipelines
-_base_ = ['./kinetics400.py', './pipelines/video_u16_224.py']
-train_dataloader = dict(dataset=dict(pipeline={{_base_.train_pipeline}}))
-val_dataloader = dict(dataset=dict(pipeline={{_base_.val_pipeline}}))
-test_dataloader = dict(dataset=dict(pipeline={{_base_.test_pipeline}}))

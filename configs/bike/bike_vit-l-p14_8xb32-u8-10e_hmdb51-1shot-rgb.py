@@ -1,0 +1,4 @@
+# Few-shot HMDB-51, 1 video per class (paper Table 4): 72.3 top-1.
+_base_ = ['./bike_vit-l-p14_8xb32-u8-10e_hmdb51-2shot-rgb.py']
+
+train_dataloader = dict(dataset=dict(shots=1))

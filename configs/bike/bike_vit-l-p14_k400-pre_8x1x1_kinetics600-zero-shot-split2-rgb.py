@@ -1,9 +1,0 @@
-# Zero-shot Kinetics-600, split 2 of 3 (see bike_vit-l-p14_k400-pre_8x1x1_kinetics600-zero-shot-split1-rgb).
-_base_ = ['./bike_vit-l-p14_k400-pre_8x1x1_kinetics600-zero-shot-split1-rgb.py']
-
-label_file = 'configs/_base_/labels/k600_zeroshot_split2.txt'
-model = dict(class_names=label_file)
-test_dataloader = dict(
-    dataset=dict(
-        ann_file='data/kinetics600/k600_zero_shot_split2_videos.txt',
-        label_file=label_file))

@@ -1,6 +1,0 @@
-# Text4Vis ViT-B/16 with a frozen random normal classifier (Eq. 4).
-# Paper Table 6: 59.3 top-1 single view.
-_base_ = ['./text4vis_vit-b-p16_8xb32-8x1x1-30e_kinetics400-rgb.py']
-
-model = dict(cls_head=dict(classifier='normal'))
-randomness = dict(seed=0)  # the classifier is drawn at build time

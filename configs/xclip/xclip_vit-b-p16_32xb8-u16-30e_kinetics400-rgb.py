@@ -1,0 +1,5 @@
+# X-CLIP-B/16, 16 frames, K400. Released model zoo: 84.7 top-1 / 96.8 top-5
+# with 4x3 views.
+_base_ = ['./xclip_vit-b-p32_32xb8-u16-30e_kinetics400-rgb.py']
+
+model = dict(backbone=dict(arch='ViT-B-16'))

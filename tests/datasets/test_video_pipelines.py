@@ -1,0 +1,61 @@
+"""The one video pipeline of the configs, run on a demo video: frames,
+input size and views as asked, with the released sampling and crops."""
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.dataset import Compose
+
+from bike_mm.datasets import video_dataloaders, video_pipeline
+
+
+def first_video(demo_dir):
+    with open(osp.join(demo_dir, 'test.txt')) as f:
+        name = f.readline().split()[0]
+    return dict(filename=osp.join(demo_dir, 'videos', name), label=0,
+                start_index=0, modality='RGB')
+
+
+@pytest.mark.parametrize('views', [(1, 1), (4, 3), (2, 1)])
+def test_test_views(demo_data, views):
+    pipeline = video_pipeline(8, 64, views=views, short_side=72)
+    out = Compose(pipeline)(first_video(demo_data))
+    clips, crops = views
+    assert out['inputs'].shape == (clips * crops * 8, 3, 64, 64)
+    sample = out['data_samples']
+    assert sample.metainfo['img_shape'] == (64, 64)
+    steps = {step['type']: step for step in pipeline}
+    assert steps['ReleasedUniformSample'] == dict(
+        type='ReleasedUniformSample', clip_len=8, num_clips=clips,
+        test_mode=True)
+    assert steps['FullResCrop']['num_crops'] == crops
+
+
+def test_training_pipeline(demo_data):
+    np.random.seed(0)
+    pipeline = video_pipeline(
+        16, 64, train=True, short_side=72,
+        augment_steps=[dict(type='Flip', flip_ratio=1.0)])
+    assert pipeline[-3] == dict(type='Flip', flip_ratio=1.0)
+    out = Compose(pipeline)(first_video(demo_data))
+    assert out['inputs'].shape == (16, 3, 64, 64)
+
+
+def test_released_short_sides():
+    def short_side(size):
+        steps = {s['type']: s for s in video_pipeline(8, size)}
+        return steps['ShortSideResize']['short_side']
+    assert (short_side(224), short_side(336)) == (256, 336)
+
+
+def test_dataloader_overrides():
+    train, val, test = video_dataloaders(16, 336, meta_keys=('img_shape', ))
+    assert 'test_mode' not in train['dataset']
+    assert val['dataset']['test_mode'] and test['dataset']['test_mode']
+    sampling = [
+        loader['dataset']['pipeline'][2] for loader in (train, val, test)
+    ]
+    assert [(s['clip_len'], s.get('num_clips', 1)) for s in sampling] == [
+        (16, 1), (16, 1), (16, 4)
+    ]
+    assert test['dataset']['pipeline'][-1]['meta_keys'] == ('img_shape', )
