@@ -28,8 +28,15 @@ METRIC_COLUMNS = {
 COLUMNS = ('work_dir', 'model', 'pretrain', 'evaluated', 'frames_x_views',
            'top1', 'top5', 'mean_class', 'mAP', 'chance_top1', 'params_M',
            'GFLOPs_per_view', 'GFLOPs_per_video', 'train_time_s')
-SAMPLERS = ('UniformSample', 'SampleFrames', 'DenseSampleFrames')
+SAMPLERS = ('UniformSample', 'ReleasedUniformSample', 'SampleFrames',
+            'DenseSampleFrames')
 CROPS = dict(ThreeCrop=3, TenCrop=10)
+
+
+def _crops(step: dict) -> int:
+    if step.get('type') == 'FullResCrop':  # bike_mm's, 1 or 3 crops
+        return step.get('num_crops', 1)
+    return CROPS.get(step.get('type'), 1)
 
 
 def _find(cfg, type_name: str) -> Optional[dict]:
@@ -59,7 +66,7 @@ def frames_and_views(pipeline: Sequence[dict],
     if sampler['type'] == 'SampleFrames' and clip_len == 1 and \
             format_shape == 'NCHW':
         clip_len, clips = clips, 1
-    crops = max([CROPS.get(t.get('type'), 1) for t in pipeline])
+    crops = max(_crops(t) for t in pipeline)
     return clip_len, clips, crops
 
 

@@ -6,6 +6,7 @@
 # "frame_dir total_frames label"). Same sampling, crops and model, so a
 # checkpoint of either config tests alike on both.
 _base_ = ['./bike_tiny_demo.py']
+from bike_mm.datasets import video_pipeline  # noqa: E402
 
 frames_root = 'data/demo/rawframes'
 rawframe_dataset = dict(
@@ -15,24 +16,17 @@ rawframe_dataset = dict(
     filename_tmpl='img_{:05d}.jpg',
     num_classes={{_base_.num_classes}})
 
+# the demo's video pipelines with RawFrameDecode for DecordInit /
+# TrimToSegment / DecordDecode
 train_pipeline = [
-    dict(type='UniformSample', clip_len=8, num_clips=1),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='RandomResizedCrop'),
-    dict(type='Resize', scale=(64, 64), keep_ratio=False),
-    dict(type='Flip', flip_ratio=0.5),
-    dict(type='TorchVisionWrapper', op='RandomGrayscale', p=0.2),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs')
+    dict(type='RawFrameDecode') if step['type'] == 'DecordDecode' else step
+    for step in video_pipeline(8, 64, train=True, short_side=72)
+    if step['type'] not in ('DecordInit', 'TrimToSegment')
 ]
 val_pipeline = [
-    dict(type='UniformSample', clip_len=8, num_clips=1, test_mode=True),
-    dict(type='RawFrameDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='CenterCrop', crop_size=64),
-    dict(type='FormatShape', input_format='NCHW'),
-    dict(type='PackActionInputs')
+    dict(type='RawFrameDecode') if step['type'] == 'DecordDecode' else step
+    for step in video_pipeline(8, 64, short_side=72)
+    if step['type'] not in ('DecordInit', 'TrimToSegment')
 ]
 train_dataloader = dict(
     dataset=dict(
