@@ -1,15 +1,18 @@
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .cpu_distributed import enable_cpu_distributed
-from .hooks import (DatasetClassesHook, ExactResumeHook, RunConsistencyHook,
+from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
+                    DatasetClassesHook, ExactResumeHook, RunConsistencyHook,
                     WorkDirCheckpointHook)
+from .optimizers import ShardedOptimizer
 from .run_checks import ClassNamesMismatch, check_class_names
 from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
                               load_checkpoint_file)
 
 __all__ = [
     'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
+    'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
     'DatasetClassesHook', 'ExactResumeHook', 'RunConsistencyHook',
-    'WorkDirCheckpointHook', 'ClassNamesMismatch', 'check_class_names',
-    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'WorkDirCheckpointHook', 'ShardedOptimizer', 'ClassNamesMismatch',
+    'check_class_names', 'CheckpointError', 'enable_safe_checkpoint_loading',
     'load_checkpoint_file'
 ]

@@ -16,10 +16,17 @@ default_hooks = dict(
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'))
 # exact resume (random states per epoch and in checkpoints); model, data and
-# checkpoint checked to agree when the runner starts
+# checkpoint checked to agree when the runner starts.
+# BIKERecognizer: category embeddings cached in work_dir/category_cache
+# (reused by restarts and by every rank), frozen text tower moved off the
+# accelerator once they are computed. With the sharded optimizer
+# (optim_wrapper.optimizer.type='ShardedOptimizer', docs/distributed.md) its
+# state is gathered for checkpoints; otherwise that hook does nothing.
 custom_hooks = [
     dict(type='ExactResumeHook'),
-    dict(type='RunConsistencyHook', allow_class_mismatch=False)
+    dict(type='RunConsistencyHook', allow_class_mismatch=False),
+    dict(type='CategoryCacheHook'),
+    dict(type='ConsolidateShardedOptimizerHook')
 ]
 
 # On a machine without GPUs bike_mm switches the pytorch launcher to gloo.

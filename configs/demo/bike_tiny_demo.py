@@ -7,7 +7,9 @@ _base_ = ['../_base_/models/bike_vit-b-p32.py',
 
 model = dict(
     class_names=_base_.label_file,
-    backbone=dict(arch='ViT-Tiny-16', pretrained=None),
+    # activations of the tiny model are small: no recomputation
+    backbone=dict(
+        arch='ViT-Tiny-16', pretrained=None, grad_checkpointing=False),
     cls_head=dict(
         num_classes=_base_.num_classes, in_channels=64, temporal_layers=1))
 default_hooks = dict(logger=dict(interval=8))

@@ -40,6 +40,11 @@ class OpenCLIP(BaseModule):
             Defaults to False.
         cache_dir (str, optional): Where open_clip keeps weights resolved
             from a tag. Defaults to None.
+        text_chunk_size (int): Without gradients, :meth:`encode_text`
+            encodes at most this many texts at once, which bounds the
+            memory of encoding all K categories (the activations of
+            400 x 77 tokens are ~1 GiB for ViT-B) at the same speed.
+            Defaults to 64.
         init_logit_scale (float, optional): Initial logit scale (log of the
             inverse temperature) when no weights are loaded. Defaults to
             ``log(100)``, the paper's temperature of 0.01.
@@ -54,6 +59,7 @@ class OpenCLIP(BaseModule):
                  freeze_vision: bool = False,
                  grad_checkpointing: bool = False,
                  cache_dir: Optional[str] = None,
+                 text_chunk_size: int = 64,
                  init_logit_scale: float = 4.605170185988092,
                  init_cfg: Optional[dict] = None) -> None:
         super().__init__(init_cfg=init_cfg)
@@ -84,6 +90,7 @@ class OpenCLIP(BaseModule):
         self.context_length = self.clip.context_length
         self.freeze_text = freeze_text
         self.freeze_vision = freeze_vision
+        self.text_chunk_size = text_chunk_size
         for name, param in self.clip.named_parameters():
             is_vision = name.startswith('visual.')
             is_scale = name.startswith('logit_')
@@ -128,11 +135,20 @@ class OpenCLIP(BaseModule):
             the EOT token, as CLIP does) and the projected embedding of every
             token ``[K, L, D]``.
         """
+        if not torch.is_grad_enabled() and \
+                len(tokens) > self.text_chunk_size:
+            chunks = [
+                self.encode_text(chunk)
+                for chunk in tokens.split(self.text_chunk_size)
+            ]
+            return tuple(torch.cat(parts) for parts in zip(*chunks))
         clip = self.clip
         cast_dtype = clip.transformer.get_cast_dtype()
         x = clip.token_embedding(tokens).to(cast_dtype)
         x = x + clip.positional_embedding.to(cast_dtype)
-        x = clip.transformer(x, attn_mask=clip.attn_mask)
+        # the causal mask stays on the training device when the text tower
+        # is moved off it (CategoryCacheHook)
+        x = clip.transformer(x, attn_mask=clip.attn_mask.to(x.device))
         x = clip.ln_final(x)
         if isinstance(clip.text_projection, nn.Linear):
             x = clip.text_projection(x)

@@ -10,6 +10,7 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 from ...datasets.label_files import load_class_names
 from ...structures import batch_labels
 from ..heads.vcs_head import sample_positive_classes
+from ..utils.category_cache import load_or_encode
 from ..utils.text_embeddings import TextEmbeddings
 
 
@@ -90,6 +91,9 @@ class BIKERecognizer(BaseRecognizer):
             prompt_template, str) else list(prompt_template)
         if not self.prompt_templates:
             raise ValueError('BIKERecognizer: prompt_template is empty')
+        #: directory of category cache files, None for no file (set by
+        #: CategoryCacheHook to the work dir's ``category_cache``)
+        self.category_cache_dir: Optional[str] = None
         self._drop_category_cache()
         self.register_load_state_dict_pre_hook(
             lambda *args, **kwargs: self._drop_category_cache())
@@ -178,7 +182,9 @@ class BIKERecognizer(BaseRecognizer):
         Returns:
             TextEmbeddings: One row per requested class.
         """
-        device = self.backbone.logit_scale.device
+        # the frozen text tower may be kept off the training device (see
+        # CategoryCacheHook); the embeddings are used where it is
+        device = self.backbone.clip.token_embedding.weight.device
         tokens = self.class_tokens.to(device)
         mask = self.class_word_mask.to(device)
         if index is not None:
@@ -206,10 +212,22 @@ class BIKERecognizer(BaseRecognizer):
         template = self._iteration_template()
         if self._text_trainable and self.training:
             return self.encode_categories(template=template)
+        return self.cached_categories(template)
+
+    def cached_categories(self,
+                          template: Optional[int] = None) -> TextEmbeddings:
+        """Embeddings of all K categories under prompt ``template`` (None:
+        all averaged), encoded once without gradients and kept; read from
+        and written to a file of ``category_cache_dir`` when one is set
+        (see :func:`load_or_encode`)."""
         if template not in self._category_cache:
-            with torch.no_grad():
-                self._category_cache[template] = self.encode_categories(
-                    template=template)
+            templates = slice(None) if template is None else \
+                slice(template, template + 1)
+            self._category_cache[template] = load_or_encode(
+                lambda: self.encode_categories(template=template),
+                self.backbone.clip, self.class_tokens[templates],
+                self.class_word_mask[templates], self.cls_head,
+                self.category_cache_dir)
         cached = self._category_cache[template].to(
             self.backbone.logit_scale.device)
         self._category_cache[template] = cached

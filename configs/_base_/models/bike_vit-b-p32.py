@@ -19,7 +19,10 @@ model = dict(
         quick_gelu=True,
         freeze_text=True,
         freeze_vision=False,
-        grad_checkpointing=False),
+        # recompute each CLIP block in the backward pass, as the released
+        # code does: 2.4x less step memory for 20-40% more step time (CPU);
+        # set False where memory is plentiful (docs/distributed.md)
+        grad_checkpointing=True),
     cls_head=dict(
         type='VCSHead',
         num_classes=None,

@@ -12,7 +12,10 @@ test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
     optimizer=dict(
-        type='AdamW', lr=5e-5, betas=(0.9, 0.999), weight_decay=0.2),
+        type='AdamW', lr=5e-5, betas=(0.9, 0.999), weight_decay=0.2,
+        # one fused kernel for all parameters (CPU and GPU in torch >= 2.4):
+        # the same update, ~5x faster than the per-tensor loop on CPU
+        fused=True),
     # CLIP layers (the backbone) learn 10x slower than the new modules
     paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=0.1))),
     clip_grad=None)

@@ -11,7 +11,7 @@ optim_wrapper = dict(
     _delete_=True,
     optimizer=dict(
         type='AdamW', lr=8e-6, betas=(0.9, 0.98), eps=1e-8,
-        weight_decay=0.001),
+        weight_decay=0.001, fused=True),  # see bike_adamw_cosine_30e.py
     paramwise_cfg=dict(
         flat_decay_mult=0.,
         custom_keys={

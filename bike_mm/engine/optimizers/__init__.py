@@ -1,0 +1,3 @@
+from .sharded_optimizer import ShardedOptimizer
+
+__all__ = ['ShardedOptimizer']

@@ -1,0 +1,47 @@
+"""A bike_mm training step next to the released BIKE code, on the CPU.
+
+Per-process memory (held between steps, step peak) and step time of both,
+at equal batch, ViT-B/32, random weights, K classes, steps interleaved in
+two fresh one-thread processes; ratios in a markdown table. The released
+code is imported from a checkout you give (github.com/whwu95/BIKE):
+
+    python tools/benchmarks/compare_released.py --released /path/to/BIKE \\
+        --work-dir work_dirs/compare_released [--batch 4] [--steps 3] \\
+        [--cfg-options model.backbone.grad_checkpointing=False]
+
+bike_mm's side is built from the zoo's model and schedule configs; options
+change them. Its category embeddings are cached in --work-dir, so a second
+run shows the setup time of a restart.
+"""
+import argparse
+
+from mmengine.config import DictAction
+
+from bike_mm.benchmarks.released_comparison import (compare,
+                                                    format_comparison)
+from bike_mm.engine.cli import run_tool
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--released', required=True,
+                        help='checkout of github.com/whwu95/BIKE')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--batch', type=int, default=4)
+    parser.add_argument('--frames', type=int, default=8)
+    parser.add_argument('--classes', type=int, default=400)
+    parser.add_argument('--steps', type=int, default=3,
+                        help='measured steps per side, after one warm-up')
+    parser.add_argument('--model-config', help='default: the ViT-B/32 base')
+    parser.add_argument('--schedule-config', help='default: the BIKE one')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        default={})
+    args = parser.parse_args()
+    results = compare(args.released, args.work_dir, args.batch, args.frames,
+                      args.classes, args.steps, args.model_config,
+                      args.schedule_config, args.cfg_options)
+    print(format_comparison(results))
+
+
+if __name__ == '__main__':
+    run_tool(main)
