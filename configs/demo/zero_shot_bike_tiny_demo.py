@@ -35,6 +35,8 @@ test_dataloader = dict(
 custom_hooks = [
     dict(type='ExactResumeHook'),
     dict(type='RunConsistencyHook', allow_class_mismatch=False),
+    dict(type='CategoryCacheHook'),
+    dict(type='ConsolidateShardedOptimizerHook'),
     dict(type='DatasetClassesHook')
 ]
 test_evaluator = dict(
