@@ -1,5 +1,5 @@
-# Two commands for a newcomer: `make demo` and `make test`.
-# Both create .venv (Python 3.10+) on first use with the exact versions of
+# Commands for a newcomer: `make demo` and `make test` (and `make compare`).
+# They create .venv (Python 3.10+) on first use with the exact versions of
 # requirements/constraints.txt. `make test-user-env` runs the suite again in
 # a user's stack (torch 2.13, mmcv-lite 2.1.0, mmaction2 1.2.0 from source).
 PYTHON ?= python3
@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 DEMO_DIR := data/demo
 DEMO_WORK := work_dirs/bike_tiny_demo
 
-.PHONY: install demo test test-user-env clean
+.PHONY: install demo test test-user-env compare clean
 
 install: $(VENV)/.installed
 
@@ -30,6 +30,27 @@ demo: install
 	@echo '== multi-view (4 clips x 3 crops) =='
 	$(PY) tools/test.py configs/demo/bike_tiny_demo_4x3-views.py \
 		$$(cat $(DEMO_WORK)/last_checkpoint) --work-dir $(DEMO_WORK)/test_4x3
+
+# `make compare`: BIKE next to two plain mmaction baselines (TSN and
+# TimeSformer, configs/demo/*_demo.py, trained by mmaction's own
+# tools/train.py), all trained from scratch on the demo data and validated
+# on its val split, then one table (and compare.png) of accuracy, views,
+# parameters, GFLOPs and training time.
+COMPARE_WORK := work_dirs/compare
+MMACTION_TRAIN = $$($(PY) -c 'import mmaction, os; \
+	print(os.path.dirname(mmaction.__file__))')/.mim/tools/train.py
+compare: install
+	$(PY) tools/generate_demo_dataset.py --out $(DEMO_DIR)
+	rm -rf $(COMPARE_WORK)
+	$(PY) tools/train.py configs/demo/bike_tiny_demo.py \
+		--work-dir $(COMPARE_WORK)/bike_tiny
+	for model in tsn_mobilenetv2 timesformer_tiny; do \
+		$(PY) $(MMACTION_TRAIN) configs/demo/$${model}_demo.py \
+			--work-dir $(COMPARE_WORK)/$$model || exit 1; \
+	done
+	$(PY) tools/analysis/compare_work_dirs.py $(COMPARE_WORK)/bike_tiny \
+		$(COMPARE_WORK)/tsn_mobilenetv2 $(COMPARE_WORK)/timesformer_tiny \
+		--plot $(COMPARE_WORK)/compare.png --csv $(COMPARE_WORK)/compare.csv
 
 test: install
 	$(PY) -m pytest tests -q -p no:cacheprovider
