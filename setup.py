@@ -6,19 +6,20 @@ setup(
     description='BIKE, Text4Vis and X-CLIP as MMAction2 components',
     packages=find_packages(include=['bike_mm', 'bike_mm.*']),
     package_data={'bike_mm': ['models/backbones/model_configs/*.json']},
-    python_requires='>=3.9',
+    # torch >= 2.13 exists for Python >= 3.10 only
+    python_requires='>=3.10',
+    # Ranges, so that bike_mm installs into an existing MMAction2
+    # environment without replacing its torch, mmcv or mmaction2. The exact
+    # versions we test are in requirements/constraints.txt. mmcv (full or
+    # lite) is left to the user: bike_mm/__init__.py says what to install.
     install_requires=[
-        'torch==2.14.1',
-        'torchvision==0.29.1',
-        'mmengine==0.10.7',
-        # mmaction2 1.2.0 on PyPI lacks mmaction/models/localizers/drn and
-        # cannot import its models; 1.1.0 imports with mmcv-lite 2.0.1.
-        'mmaction2==1.1.0',
-        'mmcv-lite==2.0.1',
-        'open_clip_torch==3.3.0',
-        'decord==0.6.0',
+        'torch>=2.13',
+        'mmengine>=0.10,<0.11',
+        'mmaction2>=1.1,<1.3',
+        'open_clip_torch>=3.3,<3.4',
+        'decord>=0.6',
         # Text4Vis LDA classifier (tools/text4vis_lda.py)
-        'scikit-learn==1.9.1',
+        'scikit-learn>=1.3',
     ],
     extras_require=dict(tests=['pytest']),
 )

@@ -12,6 +12,8 @@ import numpy as np
 
 HEIGHT, WIDTH, NUM_FRAMES, FPS = 96, 128, 32, 16
 SPLITS = dict(train=16, val=4, test=6)  # videos per class
+# zero-shot demo: trained on the seen classes, tested on the unseen ones
+NUM_SEEN = 5
 
 # BGR colours
 RED, BLUE, GREEN = (40, 40, 230), (230, 80, 30), (40, 200, 40)
@@ -102,7 +104,8 @@ def write_video(path: str, draw, rng: np.random.Generator) -> None:
 
 
 def generate_demo_dataset(out_dir: str, seed: int = 0) -> int:
-    """Write videos, annotation files and the label file under ``out_dir``.
+    """Write videos, annotation files and the label file under ``out_dir``,
+    and the seen/unseen splits of the zero-shot demo.
 
     Args:
         out_dir (str): Output folder, created if missing.
@@ -125,4 +128,23 @@ def generate_demo_dataset(out_dir: str, seed: int = 0) -> int:
                 lines.append(f'{rel} {label}')
         with open(osp.join(out_dir, f'{split}.txt'), 'w') as f:
             f.write('\n'.join(lines) + '\n')
+    write_zero_shot_splits(out_dir)
     return sum(SPLITS.values()) * len(CLASSES)
+
+
+def write_zero_shot_splits(out_dir: str) -> None:
+    """``labels_{seen,unseen}.txt`` (the first NUM_SEEN classes, the rest)
+    and ``{split}_{seen,unseen}.txt``: each split's videos of those classes,
+    labels indexed in the matching label file."""
+    names = [name for name, _ in CLASSES]
+    for part, first, end in (('seen', 0, NUM_SEEN),
+                             ('unseen', NUM_SEEN, len(names))):
+        with open(osp.join(out_dir, f'labels_{part}.txt'), 'w') as f:
+            f.write('\n'.join(names[first:end]) + '\n')
+        for split in SPLITS:
+            with open(osp.join(out_dir, f'{split}.txt')) as f:
+                entries = [line.split() for line in f if line.strip()]
+            with open(osp.join(out_dir, f'{split}_{part}.txt'), 'w') as f:
+                f.writelines(f'{path} {int(label) - first}\n'
+                             for path, label in entries
+                             if first <= int(label) < end)

@@ -1,9 +1,10 @@
 from .atomic_local_backend import AtomicLocalBackend, write_atomically
 from .cpu_distributed import enable_cpu_distributed
 from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
-                    ExactResumeHook, RunConsistencyHook,
+                    DatasetClassesHook, ExactResumeHook, RunConsistencyHook,
                     WorkDirCheckpointHook)
 from .optimizers import ShardedOptimizer
+from .package_configs import enable_package_configs
 from .run_checks import ClassNamesMismatch, check_class_names
 from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
                               load_checkpoint_file)
@@ -11,8 +12,9 @@ from .safe_checkpoint import (CheckpointError, enable_safe_checkpoint_loading,
 __all__ = [
     'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
     'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
-    'ExactResumeHook', 'RunConsistencyHook', 'WorkDirCheckpointHook',
-    'ShardedOptimizer', 'ClassNamesMismatch', 'check_class_names',
-    'CheckpointError', 'enable_safe_checkpoint_loading',
+    'DatasetClassesHook', 'ExactResumeHook', 'RunConsistencyHook',
+    'WorkDirCheckpointHook', 'ShardedOptimizer', 'enable_package_configs',
+    'ClassNamesMismatch',
+    'check_class_names', 'CheckpointError', 'enable_safe_checkpoint_loading',
     'load_checkpoint_file'
 ]

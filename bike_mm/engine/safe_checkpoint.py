@@ -42,6 +42,21 @@ from mmengine.utils import digit_version
 
 _np_core = getattr(np, '_core', None) or np.core  # numpy 2 renamed it
 
+
+def history_buffer_statistic(owner: type, name: str):
+    """Stands in for ``getattr`` when a checkpoint is unpickled: a plain
+    mmengine run (saved without bike_mm) pickles each ``HistoryBuffer``
+    statistics method as ``getattr(HistoryBuffer, name)``. Only those are
+    looked up; anything else is refused."""
+    statistics = ('min', 'max', 'current', 'mean',
+                  *HistoryBuffer._statistics_methods)
+    if owner is not HistoryBuffer or name not in statistics:
+        raise pickle.UnpicklingError(
+            f'Refused getattr({owner!r}, {name!r}) in a checkpoint: only '
+            'HistoryBuffer statistics methods are loaded')
+    return getattr(HistoryBuffer, name)
+
+
 SAFE_CHECKPOINT_GLOBALS = [
     HistoryBuffer,
     np.ndarray,
@@ -49,6 +64,7 @@ SAFE_CHECKPOINT_GLOBALS = [
     _np_core.multiarray._reconstruct,
     _np_core.multiarray.scalar,
     codecs.encode,  # how numpy pickles raw bytes
+    (history_buffer_statistic, 'builtins.getattr'),
     # numpy >= 1.25 pickles a dtype with its class
     *(type(np.dtype(name)) for name in (
         'bool', 'uint8', 'int32', 'int64', 'float16', 'float32', 'float64')),

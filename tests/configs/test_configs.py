@@ -17,6 +17,7 @@ from mmengine.registry import DefaultScope
 from mmaction.registry import DATASETS, METRICS, MODELS
 
 from bike_mm.datasets import load_class_names
+from bike_mm.datasets.preparation import videos_to_rawframes
 from tests.helpers import REPO_ROOT
 
 CONFIGS = sorted(p for p in glob.glob(
@@ -92,8 +93,16 @@ def demo_dataset(cfg, demo_dir: str, split: str, tmp_path: str):
         k: demo_dataset(v, demo_dir, split, tmp_path)
         for k, v in cfg.items()
     }
-    if 'ann_file' in out:
-        out['ann_file'] = osp.join(demo_dir, f'{SPLIT_FILES[split]}.txt')
+    if out.get('type') == 'RawframeDataset':
+        out['ann_file'], frames_root = demo_rawframes(demo_dir, split,
+                                                      tmp_path)
+        out['data_prefix'] = dict(img=frames_root)
+    elif 'ann_file' in out:
+        # a demo split of the config's own (e.g. test_unseen.txt), else the
+        # split's full list
+        ann_file = generated_demo_path(out['ann_file'], demo_dir)
+        out['ann_file'] = ann_file if osp.isfile(ann_file) else \
+            osp.join(demo_dir, f'{SPLIT_FILES[split]}.txt')
         out['data_prefix'] = dict(video=osp.join(demo_dir, 'videos'))
         if out.get('type') == 'VideoSegmentDataset':
             out['ann_file'] = demo_segment_file(out['ann_file'], tmp_path)
@@ -102,6 +111,21 @@ def demo_dataset(cfg, demo_dir: str, split: str, tmp_path: str):
     if isinstance(out.get('label_file'), str):
         out['label_file'] = generated_demo_path(out['label_file'], demo_dir)
     return out
+
+
+def demo_rawframes(demo_dir: str, split: str, tmp_path: str):
+    """The first two videos of a demo split as frame folders: their
+    annotation file and frame root."""
+    with open(osp.join(demo_dir, f'{SPLIT_FILES[split]}.txt')) as f:
+        lines = f.readlines()[:2]
+    videos = osp.join(tmp_path, f'{split}_videos.txt')
+    with open(videos, 'w') as f:
+        f.writelines(lines)
+    frames_root = osp.join(tmp_path, 'rawframes')
+    ann_file = osp.join(tmp_path, f'{split}_rawframes.txt')
+    videos_to_rawframes(videos, osp.join(demo_dir, 'videos'), frames_root,
+                        ann_file)
+    return ann_file, frames_root
 
 
 def demo_segment_file(ann_file: str, tmp_path: str) -> str:
@@ -173,7 +197,8 @@ def test_config_builds(config, demo_data, tmp_path, monkeypatch):
                 demo_dataset(copy.deepcopy(loader['dataset']), demo_data,
                              split, str(tmp_path)))
             inputs = dataset[0]['inputs']
-            assert isinstance(inputs, torch.Tensor) and inputs.ndim == 4
+            # [V*T, C, H, W] frames, or [V, C, T, H, W] clips (3D models)
+            assert isinstance(inputs, torch.Tensor) and inputs.ndim in (4, 5)
             if hasattr(model, 'num_frames'):  # whole views of T frames
                 assert inputs.shape[0] % model.num_frames == 0
             loaded += 1

@@ -115,3 +115,26 @@ def test_other_versions_are_warned_about(monkeypatch):
     with pytest.warns(UserWarning, match='written for torch >= 2.6 and '
                       'mmengine 0.10.x, found .* mmengine 0.11.0'):
         safe_checkpoint.enable_safe_checkpoint_loading()
+
+
+class GetattrOfNumpy:
+    """Pickles as ``getattr(np.ndarray, 'tofile')``."""
+
+    def __reduce__(self):
+        return getattr, (np.ndarray, 'tofile')
+
+
+def test_plain_mmengine_statistics_methods_load(tmp_path):
+    # without bike_mm's HistoryBuffer.__getstate__, mmengine pickles the
+    # statistics methods, as getattr(HistoryBuffer, name) (protocol 2)
+    path = tmp_path / 'plain.pth'
+    torch.save(dict(statistics_methods=dict(mean=HistoryBuffer.mean)), path)
+    loaded = torch.load(path, weights_only=True)
+    assert loaded['statistics_methods']['mean'] is HistoryBuffer.mean
+
+
+def test_other_getattr_is_refused(tmp_path):
+    path = tmp_path / 'evil.pth'
+    torch.save(dict(payload=GetattrOfNumpy()), path)
+    with pytest.raises(pickle.UnpicklingError, match="getattr.*'tofile'"):
+        torch.load(path, weights_only=True)

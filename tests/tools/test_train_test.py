@@ -1,5 +1,5 @@
 """End to end through the MMEngine runner: our tools, resume after an
-interruption, mmaction's own packaged train tool."""
+interruption (mmaction's own tools: test_mmaction_tools.py)."""
 import os.path as osp
 import pickle
 import re
@@ -8,11 +8,8 @@ import subprocess
 import sys
 import time
 
-import mmaction
 import pytest
 import torch
-from mmaction.registry import MODELS
-from mmengine.config import Config
 
 from bike_mm.structures import gt_label, pred_score
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
@@ -78,21 +75,3 @@ def test_interrupted_training_resumes(demo_data, tmp_path):
     assert mismatch.returncode != 0
     assert 'cls_head.temporal.transformer.resblocks.1.' in mismatch.stderr
 
-
-def test_mmaction_packaged_train_tool_runs_our_config(demo_data, tmp_path):
-    tool = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools',
-                    'train.py')
-    work_dir = str(tmp_path / 'work')
-    result = subprocess.run(
-        [sys.executable, tool, DEMO_CONFIG, '--work-dir', work_dir,
-         *cli_options(demo_data, **{'train_cfg.max_epochs': 1})],
-        cwd=REPO_ROOT, env=checkout_env(), capture_output=True, text=True,
-        timeout=600)
-    assert result.returncode == 0, result.stderr[-3000:]
-    # the checkpoint holds the weights of our recognizer after one epoch
-    ckpt = torch.load(osp.join(work_dir, 'epoch_1.pth'), weights_only=True)
-    assert ckpt['meta']['epoch'] == 1
-    cfg = Config.fromfile(DEMO_CONFIG)
-    cfg.merge_from_dict(demo_cfg_options(demo_data))
-    model = MODELS.build(cfg.model)
-    assert ckpt['state_dict'].keys() == model.state_dict().keys()
