@@ -213,10 +213,10 @@ def inference_recognizer(model: nn.Module,
     """Recognise one video file.
 
     The video is decoded with decord by the pipeline of the config's
-    ``test_dataloader`` (with ``views`` clips x crops when given) and scored by the model's
-    ``test_step``, as in testing; probabilities are averaged over views.
-    With an attributes branch, the pipeline looks the video up in its
-    attribute file (``tools/generate_attributes.py`` makes one for new
+    ``test_dataloader`` (with ``views`` clips x crops when given) and scored
+    by the model's ``test_step``, as in testing; probabilities are averaged
+    over views. With an attributes branch, the pipeline looks the video up in
+    its attribute file (``tools/generate_attributes.py`` makes one for new
     videos).
 
     Args:

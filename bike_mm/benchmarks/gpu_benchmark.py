@@ -172,7 +172,7 @@ def measure(case: Case, device: torch.device, num_classes: int = 400,
 
     seconds, train_peak = meter.run(train_step, warmup, steps)
     train_vps = case.batch * steps / seconds
-    del optimizer, inputs
+    optimizer = inputs = None  # free them before the inference stage
     _release(device)
 
     # inference
@@ -185,7 +185,7 @@ def measure(case: Case, device: torch.device, num_classes: int = 400,
             model(inputs, mode='tensor', stage='head')
 
     seconds, infer_peak = meter.run(infer_step, warmup, steps)
-    del model, inputs
+    model = inputs = None
     _release(device)
     return Result(case, train_vps, case.infer_batch * steps / seconds,
                   train_peak, infer_peak)

@@ -78,7 +78,8 @@ def enable_cpu_distributed(version: str = mmengine.__version__) -> bool:
             f'bike_mm: the CPU distributed patch was written for mmengine '
             f'{"/".join(v + ".x" for v in SUPPORTED_MMENGINE)}, found '
             f'{version}; not installed (distributed runs need GPUs). Set '
-            f'{ENV_VAR}=0 to silence this.')
+            f'{ENV_VAR}=0 to silence this.',
+            stacklevel=2)
         return False
     dist_utils._init_dist_pytorch = _init_dist_pytorch_on_any_device
     MMDistributedDataParallel.__init__ = _ddp_init_on_any_device

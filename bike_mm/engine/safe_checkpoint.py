@@ -175,7 +175,8 @@ def _check_versions() -> None:
             'bike_mm.engine.safe_checkpoint was written for torch >= '
             f'{WRITTEN_FOR["torch"]} and mmengine {WRITTEN_FOR["mmengine"]}'
             f'.x, found torch {found["torch"]} and mmengine '
-            f'{found["mmengine"]}; {PATCH_ENV_VAR}=0 turns it off')
+            f'{found["mmengine"]}; {PATCH_ENV_VAR}=0 turns it off',
+            stacklevel=2)
 
 
 def enable_safe_checkpoint_loading() -> None:

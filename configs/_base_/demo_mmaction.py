@@ -2,9 +2,8 @@
 # videos (tools/generate_demo_dataset.py): mmaction's own VideoDataset,
 # evaluator and runtime (as mmaction's _base_/default_runtime.py), nothing
 # from bike_mm, no `mmaction::` base (mmengine 0.10 resolves those with
-# pkg_resources, which setuptools >= 81 no longer ships). Configs set
-# train/val/test_pipeline and bind them with
-#   train_dataloader = dict(dataset=dict(pipeline=train_pipeline)), ...
+# pkg_resources, which setuptools >= 81 no longer ships). Configs add the
+# model, and a 3D model its own sampling and input format.
 default_scope = 'mmaction'
 dataset_type = 'VideoDataset'
 data_root = 'data/demo/videos'
@@ -13,35 +12,50 @@ ann_file_val = 'data/demo/val.txt'
 ann_file_test = 'data/demo/test.txt'
 num_classes = 8
 
+# TSN-style: 8 segments of one frame each, 64x64 crops, frames stacked
+# (NCHW); a 3D model swaps the sampler and the format
+train_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 72)),
+    dict(type='RandomResizedCrop'),
+    dict(type='Resize', scale=(64, 64), keep_ratio=False),
+    dict(type='Flip', flip_ratio=0.5),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs')
+]
+val_pipeline = [
+    dict(type='DecordInit'),
+    dict(type='SampleFrames', clip_len=1, frame_interval=1, num_clips=8,
+         test_mode=True),
+    dict(type='DecordDecode'),
+    dict(type='Resize', scale=(-1, 72)),
+    dict(type='CenterCrop', crop_size=64),
+    dict(type='FormatShape', input_format='NCHW'),
+    dict(type='PackActionInputs')
+]
+loader = dict(batch_size=8, num_workers=2, persistent_workers=True)
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
+    **loader,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_train,
-        data_prefix=dict(video=data_root)))
+        data_prefix=dict(video=data_root),
+        pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
+    **loader,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type=dataset_type,
         ann_file=ann_file_val,
         data_prefix=dict(video=data_root),
+        pipeline=val_pipeline,
         test_mode=True))
 test_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
-    persistent_workers=True,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type=dataset_type,
-        ann_file=ann_file_test,
-        data_prefix=dict(video=data_root),
-        test_mode=True))
+    val_dataloader,
+    dataset=dict(val_dataloader['dataset'], ann_file=ann_file_test))
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 

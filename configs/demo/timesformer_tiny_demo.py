@@ -32,28 +32,14 @@ model = dict(
         std=[127.5, 127.5, 127.5],
         format_shape='NCTHW'))
 
-train_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='RandomResizedCrop'),
-    dict(type='Resize', scale=(64, 64), keep_ratio=False),
-    dict(type='Flip', flip_ratio=0.5),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-val_pipeline = [
-    dict(type='DecordInit'),
-    dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1,
-         test_mode=True),
-    dict(type='DecordDecode'),
-    dict(type='Resize', scale=(-1, 72)),
-    dict(type='CenterCrop', crop_size=64),
-    dict(type='FormatShape', input_format='NCTHW'),
-    dict(type='PackActionInputs')
-]
-test_pipeline = val_pipeline
+# the base's pipelines, with one 8-frame clip (frame interval 4) in NCTHW
+clip = dict(type='SampleFrames', clip_len=8, frame_interval=4, num_clips=1)
+shape = dict(type='FormatShape', input_format='NCTHW')
+train_pipeline, val_pipeline = [[
+    dict(clip, test_mode=step.get('test_mode', False))
+    if step['type'] == 'SampleFrames' else
+    shape if step['type'] == 'FormatShape' else step for step in pipeline
+] for pipeline in (_base_.train_pipeline, _base_.val_pipeline)]
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
 val_dataloader = dict(dataset=dict(pipeline=val_pipeline))
-test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+test_dataloader = val_dataloader

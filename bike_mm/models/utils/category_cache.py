@@ -91,8 +91,10 @@ def _load(path: str, key: str) -> Optional[TextEmbeddings]:
                              'or classes')
         return TextEmbeddings(*content['fields'])
     except Exception as err:  # any unreadable file is recomputed
-        warnings.warn(f'Category cache {path} ignored and rewritten: '
-                      f'{type(err).__name__}: {err}')
+        warnings.warn(
+            f'Category cache {path} ignored and rewritten: '
+            f'{type(err).__name__}: {err}',
+            stacklevel=2)
         return None
 
 
