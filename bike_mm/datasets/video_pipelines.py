@@ -17,8 +17,10 @@ def video_pipeline(num_frames: int,
                    views: Tuple[int, int] = (1, 1),
                    short_side: Optional[int] = None,
                    augment_steps: Sequence[Dict] = (),
-                   meta_keys: Optional[Sequence[str]] = None) -> List[Dict]:
-    """One decord video pipeline with the released BIKE protocol.
+                   meta_keys: Optional[Sequence[str]] = None,
+                   frames: str = 'video') -> List[Dict]:
+    """One pipeline with the released BIKE protocol, for videos (decord) or
+    frame folders (mmaction's ``RawframeDataset`` layout).
 
     Frames are sampled within a sample's ``segment`` when it has one
     (``VideoSegmentDataset``, ``TrimToSegment``), else in the whole video.
@@ -39,6 +41,8 @@ def video_pipeline(num_frames: int,
             RandAugment), after the released ones.
         meta_keys (Sequence[str], optional): ``PackActionInputs`` meta keys;
             mmaction's default when None.
+        frames (str): ``'video'`` (decord) or ``'rawframes'`` (frame
+            folders, read by ``RawFrameDecode``; whole videos only).
 
     Returns:
         list[dict]: The pipeline.
@@ -67,10 +71,19 @@ def video_pipeline(num_frames: int,
     pack = dict(type='PackActionInputs')
     if meta_keys is not None:
         pack['meta_keys'] = tuple(meta_keys)
+    if frames == 'video':
+        decode = [
+            dict(type='DecordInit'),
+            dict(type='TrimToSegment'), sample,
+            dict(type='DecordDecode')
+        ]
+    elif frames == 'rawframes':
+        decode = [sample, dict(type='RawFrameDecode')]
+    else:
+        raise ValueError(f"video_pipeline: frames must be 'video' or "
+                         f"'rawframes', got {frames!r}")
     return [
-        dict(type='DecordInit'),
-        dict(type='TrimToSegment'), sample,
-        dict(type='DecordDecode'), *spatial,
+        *decode, *spatial,
         dict(type='FormatShape', input_format='NCHW'), pack
     ]
 

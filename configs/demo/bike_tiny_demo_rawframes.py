@@ -6,42 +6,21 @@
 # "frame_dir total_frames label"). Same sampling, crops and model, so a
 # checkpoint of either config tests alike on both.
 _base_ = ['./bike_tiny_demo.py']
-from bike_mm.datasets import video_pipeline  # noqa: E402
+from bike_mm.datasets import video_dataloaders  # noqa: E402
 
-frames_root = 'data/demo/rawframes'
 rawframe_dataset = dict(
     _delete_=True,
     type='RawframeDataset',
-    data_prefix=dict(img=frames_root),
+    data_prefix=dict(img='data/demo/rawframes'),
     filename_tmpl='img_{:05d}.jpg',
-    num_classes={{_base_.num_classes}})
-
-# the demo's video pipelines with RawFrameDecode for DecordInit /
-# TrimToSegment / DecordDecode
-train_pipeline = [
-    dict(type='RawFrameDecode') if step['type'] == 'DecordDecode' else step
-    for step in video_pipeline(8, 64, train=True, short_side=72)
-    if step['type'] not in ('DecordInit', 'TrimToSegment')
-]
-val_pipeline = [
-    dict(type='RawFrameDecode') if step['type'] == 'DecordDecode' else step
-    for step in video_pipeline(8, 64, short_side=72)
-    if step['type'] not in ('DecordInit', 'TrimToSegment')
-]
-train_dataloader = dict(
-    dataset=dict(
-        ann_file='data/demo/train_rawframes.txt',
-        pipeline=train_pipeline,
-        **rawframe_dataset))
-val_dataloader = dict(
-    dataset=dict(
-        ann_file='data/demo/val_rawframes.txt',
-        pipeline=val_pipeline,
-        test_mode=True,
-        **rawframe_dataset))
+    num_classes=_base_.num_classes)
+# the demo's pipelines (tested on single views) on frame folders
+train_dataloader, val_dataloader, _ = video_dataloaders(
+    8, 64, short_side=72, frames='rawframes')
+for split, loader in (('train', train_dataloader), ('val', val_dataloader)):
+    loader['dataset'].update(
+        ann_file=f'data/demo/{split}_rawframes.txt', **rawframe_dataset)
 test_dataloader = dict(
-    dataset=dict(
-        ann_file='data/demo/test_rawframes.txt',
-        pipeline=val_pipeline,
-        test_mode=True,
-        **rawframe_dataset))
+    dataset=dict(val_dataloader['dataset'],
+                 ann_file='data/demo/test_rawframes.txt'))
+del split, loader

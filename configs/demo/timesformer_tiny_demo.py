@@ -3,30 +3,16 @@
 # demo size (width 64, 2 layers, 16x16 patches of 64x64 crops, random init),
 # on 8-frame clips (SampleFrames 8x4x1) with mmaction's own pipelines;
 # nothing from bike_mm.
-_base_ = ['../_base_/demo_mmaction.py']
+_base_ = ['../_base_/models/timesformer_divst.py',
+          '../_base_/demo_mmaction.py']
 
 model = dict(
-    type='Recognizer3D',
     backbone=dict(
-        type='TimeSformer',
-        pretrained=None,
-        num_frames=8,
-        img_size=64,
-        patch_size=16,
-        embed_dims=64,
-        num_heads=4,
-        num_transformer_layers=2,
-        in_channels=3,
-        dropout_ratio=0.,
-        transformer_layers=None,
-        attention_type='divided_space_time',
-        norm_cfg=dict(type='LN', eps=1e-6)),
-    cls_head=dict(
-        type='TimeSformerHead',
-        num_classes={{_base_.num_classes}},
-        in_channels=64,
-        average_clips='prob'),
+        pretrained=None, img_size=64, embed_dims=64, num_heads=4,
+        num_transformer_layers=2),
+    cls_head=dict(num_classes={{_base_.num_classes}}, in_channels=64),
     data_preprocessor=dict(
+        _delete_=True,
         type='ActionDataPreprocessor',
         mean=[127.5, 127.5, 127.5],
         std=[127.5, 127.5, 127.5],

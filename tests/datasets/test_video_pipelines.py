@@ -2,9 +2,11 @@
 input size and views as asked, with the released sampling and crops."""
 import os.path as osp
 
+import decord
 import numpy as np
 import pytest
 from mmengine.dataset import Compose
+from PIL import Image
 
 from bike_mm.datasets import video_dataloaders, video_pipeline
 
@@ -59,3 +61,27 @@ def test_dataloader_overrides():
         (16, 1), (16, 1), (16, 4)
     ]
     assert test['dataset']['pipeline'][-1]['meta_keys'] == ('img_shape', )
+
+
+def test_rawframe_pipeline_reads_the_same_frames(demo_data, tmp_path):
+    """Frame folders (``img_00001.jpg``, ...) go through the same sampling
+    and crops as the video they were extracted from."""
+    video = first_video(demo_data)
+    reader = decord.VideoReader(video['filename'])
+    frames = reader.get_batch(list(range(len(reader)))).asnumpy()
+    for i, frame in enumerate(frames):
+        Image.fromarray(frame).save(tmp_path / f'img_{i + 1:05d}.png')
+    rawframe = dict(frame_dir=str(tmp_path), total_frames=len(frames),
+                    filename_tmpl='img_{:05d}.png', label=0, start_index=1,
+                    modality='RGB')
+    pipeline = video_pipeline(8, 64, views=(4, 3), short_side=72,
+                              frames='rawframes')
+    assert [step['type'] for step in pipeline][:2] == [
+        'ReleasedUniformSample', 'RawFrameDecode']
+    from_frames = Compose(pipeline)(rawframe)['inputs']
+    from_video = Compose(video_pipeline(8, 64, views=(4, 3),
+                                        short_side=72))(video)['inputs']
+    # lossless frames: the same pixels
+    np.testing.assert_array_equal(from_frames.numpy(), from_video.numpy())
+    with pytest.raises(ValueError, match="frames must be 'video' or"):
+        video_pipeline(8, 64, frames='images')
