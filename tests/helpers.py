@@ -7,6 +7,7 @@ import subprocess
 import sys
 from typing import Optional, Sequence
 
+import mmaction
 import torch
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
@@ -16,6 +17,15 @@ from bike_mm.structures import set_gt_label
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'bike_tiny_demo.py')
+
+
+def mmaction_tools() -> str:
+    """``.mim/tools`` of a wheel install, or ``tools/`` of the source
+    checkout of an editable install (which has no ``.mim``)."""
+    package = osp.dirname(mmaction.__file__)
+    mim_tools = osp.join(package, '.mim', 'tools')
+    return mim_tools if osp.isdir(mim_tools) else osp.join(
+        osp.dirname(package), 'tools')
 
 
 def checkout_env(**extra: str) -> dict:

@@ -6,7 +6,6 @@ import os.path as osp
 import subprocess
 import sys
 
-import mmaction
 import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -14,10 +13,10 @@ from mmengine.runner import Runner
 from bike_mm.analysis import (WorkDirError, compare, format_markdown,
                               frames_and_views, plot, read_work_dir,
                               warnings, write_csv)
-from tests.helpers import REPO_ROOT, demo_cfg_options, run_tool, tool_error
+from tests.helpers import (REPO_ROOT, demo_cfg_options, mmaction_tools,
+                           run_tool, tool_error)
 
-MMACTION_TRAIN = osp.join(
-    osp.dirname(mmaction.__file__), '.mim', 'tools', 'train.py')
+MMACTION_TRAIN = osp.join(mmaction_tools(), 'train.py')
 
 
 def test_frames_and_views_of_the_usual_pipelines():

@@ -7,25 +7,15 @@ import re
 import subprocess
 import sys
 
-import mmaction
 import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port)
+                           demo_cfg_options, free_port, mmaction_tools)
 
 pytestmark = pytest.mark.e2e
-
-
-def mmaction_tools() -> str:
-    """``.mim/tools`` of a wheel install, or ``tools/`` of the source
-    checkout of an editable install (which has no ``.mim``)."""
-    package = osp.dirname(mmaction.__file__)
-    mim_tools = osp.join(package, '.mim', 'tools')
-    return mim_tools if osp.isdir(mim_tools) else osp.join(
-        osp.dirname(package), 'tools')
 
 
 def run_mmaction_tool(tool, *args, **env):
