@@ -91,12 +91,12 @@ def test_clip_len_other_than_num_frames_stops_the_run(
         'test.py', DEMO_CONFIG, demo_model_checkpoint, '--work-dir',
         tmp_path / 'work',
         *options(demo_data,
-                 **{'test_dataloader.dataset.pipeline.1.clip_len': 16}),
+                 **{'test_dataloader.dataset.pipeline.2.clip_len': 16}),
         check=False)
     assert tool_error(result) == (
-        'test.py: error: test_dataloader.dataset.pipeline[1] (UniformSample)'
-        ' has clip_len=16 (x num_clips=1 views) but model.num_frames=8: '
-        'each view must have model.num_frames frames')
+        'test.py: error: test_dataloader.dataset.pipeline[2] '
+        '(ReleasedUniformSample) has clip_len=16 (x num_clips=1 views) but '
+        'model.num_frames=8: each view must have model.num_frames frames')
 
 
 def test_truncated_video_and_corrupt_checkpoint_are_one_line(
