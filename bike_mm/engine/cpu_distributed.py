@@ -18,19 +18,16 @@ them unless the environment variable ``BIKE_MM_PATCH_CPU_DIST=0`` is set, and
 only on mmengine 0.10.x: on another version it warns and leaves mmengine
 alone.
 """
-import os
-import warnings
-
 import mmengine
 import torch.distributed as torch_dist
 from mmengine.device import get_device
 from mmengine.dist import utils as dist_utils
 from mmengine.model import MMDistributedDataParallel
 
+from .patch_guard import patch_allowed
+
 #: The environment variable that turns the patch off (``0``).
 ENV_VAR = 'BIKE_MM_PATCH_CPU_DIST'
-#: The mmengine versions (``major.minor``) the patch was written for.
-SUPPORTED_MMENGINE = ('0.10', )
 
 _init_dist_pytorch = dist_utils._init_dist_pytorch
 _ddp_init = MMDistributedDataParallel.__init__
@@ -71,15 +68,8 @@ def enable_cpu_distributed(version: str = mmengine.__version__) -> bool:
     Returns:
         bool: Whether the patches are installed.
     """
-    if os.environ.get(ENV_VAR, '1') == '0':
-        return False
-    if '.'.join(version.split('.')[:2]) not in SUPPORTED_MMENGINE:
-        warnings.warn(
-            f'bike_mm: the CPU distributed patch was written for mmengine '
-            f'{"/".join(v + ".x" for v in SUPPORTED_MMENGINE)}, found '
-            f'{version}; not installed (distributed runs need GPUs). Set '
-            f'{ENV_VAR}=0 to silence this.',
-            stacklevel=2)
+    if not patch_allowed('CPU distributed', ENV_VAR, version,
+                         'distributed runs need GPUs'):
         return False
     dist_utils._init_dist_pytorch = _init_dist_pytorch_on_any_device
     MMDistributedDataParallel.__init__ = _ddp_init_on_any_device

@@ -12,13 +12,25 @@ importlib and configs by their path, in ``.mim`` or the checkout.
 mmaction's own tools parse the config before it imports bike_mm; there
 such a base needs ``pip install 'setuptools<81'`` and a wheel install of
 mmaction2 (README, "Install").
+
+What it changes (mmengine 0.10.x): ``is_installed``,
+``get_installed_path``, ``_get_external_cfg_path`` and
+``_get_external_cfg_base_path`` of ``mmengine.config.config``.
+:func:`enable_package_configs` installs them unless
+``BIKE_MM_PATCH_PACKAGE_CONFIGS=0``, and only on mmengine 0.10.x.
 """
 import importlib.util
 import os.path as osp
 
+import mmengine
 from mmengine.config import config as mmengine_config
 from mmengine.config.utils import MODULE2PACKAGE
 from mmengine.utils import check_file_exist
+
+from .patch_guard import patch_allowed
+
+#: The environment variable that turns the patch off (``0``).
+ENV_VAR = 'BIKE_MM_PATCH_PACKAGE_CONFIGS'
 
 _PACKAGE2MODULE = {package: module for module, package in
                    MODULE2PACKAGE.items()}
@@ -62,10 +74,21 @@ def external_cfg_base_path(package_path: str, cfg_name: str) -> str:
     return cfg_path
 
 
-def enable_package_configs() -> None:
+def enable_package_configs(version: str = mmengine.__version__) -> bool:
     """Make mmengine's ``Config`` resolve ``package::path`` bases as
-    described in the module docstring."""
+    described in the module docstring (idempotent).
+
+    Args:
+        version (str): The mmengine version. Defaults to the installed one.
+
+    Returns:
+        bool: Whether the patch is installed.
+    """
+    if not patch_allowed('mmaction:: config base', ENV_VAR, version,
+                         "'mmaction::' bases need pkg_resources"):
+        return False
     mmengine_config.is_installed = is_installed
     mmengine_config.get_installed_path = get_installed_path
     mmengine_config._get_external_cfg_path = external_cfg_path
     mmengine_config._get_external_cfg_base_path = external_cfg_base_path
+    return True
