@@ -33,7 +33,6 @@ steps without the profiler, after one warm-up step.
 
 Command line: ``tools/benchmarks/dist_infonce_memory.py``.
 """
-import gc
 import json
 import os
 import os.path as osp
@@ -42,6 +41,8 @@ import subprocess
 import sys
 import time
 from typing import Iterator, Sequence
+
+from .process_memory import resident_rise
 
 # the source checkout this package is in (configs/, working directory)
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -53,15 +54,6 @@ HEADS = {
     'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
 }
 HEAD_NAMES = tuple(HEADS)
-
-
-def _memory_status(field: str) -> int:
-    """Bytes of a ``/proc/self/status`` field (VmRSS, VmHWM)."""
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field + ':'):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f'/proc/self/status has no {field}')
 
 
 def _profiled_peak(step) -> int:
@@ -78,16 +70,6 @@ def _profiled_peak(step) -> int:
         live += event.nbytes()
         peak = max(peak, live)
     return peak
-
-
-def _resident_peak(step) -> int:
-    """Rise of the resident set while ``step`` runs."""
-    gc.collect()
-    before = _memory_status('VmRSS')
-    with open('/proc/self/clear_refs', 'w') as f:
-        f.write('5')  # resets VmHWM to the current resident set
-    step()
-    return _memory_status('VmHWM') - before
 
 
 def run_worker(cfg: dict) -> dict:
@@ -174,7 +156,7 @@ def run_worker(cfg: dict) -> dict:
         words=int(class_cache.select(labels).words.shape[1]),
         seconds=statistics.median(times),
         peak_bytes=_profiled_peak(step),
-        rss_bytes=_resident_peak(step))
+        rss_bytes=resident_rise(step))
 
 
 def measure(cfg: dict) -> dict:

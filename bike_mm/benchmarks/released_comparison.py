@@ -37,29 +37,12 @@ from typing import Dict, List, Optional
 
 import torch
 
+from .process_memory import memory_status, resident_rise
+
 MIB = 2**20
 _REPORT = 'released_comparison: '
 SIDES = ('bike_mm', 'released')
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-
-
-def memory_status(field: str) -> int:
-    """Bytes of a ``/proc/self/status`` field (VmRSS, VmHWM)."""
-    with open('/proc/self/status') as status:
-        for line in status:
-            if line.startswith(field + ':'):
-                return int(line.split()[1]) * 1024
-    raise RuntimeError(f'/proc/self/status has no {field}')
-
-
-def resident_rise(step) -> int:
-    """Rise of the resident set while ``step`` runs."""
-    gc.collect()
-    before = memory_status('VmRSS')
-    with open('/proc/self/clear_refs', 'w') as refs:
-        refs.write('5')  # resets VmHWM to the current resident set
-    step()
-    return memory_status('VmHWM') - before
 
 
 def _class_names(count: int) -> List[str]:
