@@ -1,7 +1,10 @@
-"""How command-line tools end on bad input: one line, no traceback."""
+"""How command-line tools end: on bad input one line, no traceback; in a
+distributed run with the process group shut down."""
 import os.path as osp
 import sys
 from typing import Callable
+
+import torch.distributed as torch_dist
 
 # Bad files and settings: missing or unreadable files, malformed content
 # (decoding errors are ValueErrors), refused checkpoints, mismatches.
@@ -20,9 +23,14 @@ def error_line(err: BaseException) -> str:
 
 def run_tool(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; on a user error print ``tool: error: ...``
-    and exit with status 1."""
+    and exit with status 1. A process group the run started is destroyed
+    before exit: left to the interpreter's shutdown, gloo's threads can
+    abort the process after its work is done."""
     try:
         main()
     except USER_ERRORS as err:
         prog = osp.basename(sys.argv[0])
         sys.exit(f'{prog}: error: {error_line(err)}')
+    finally:
+        if torch_dist.is_available() and torch_dist.is_initialized():
+            torch_dist.destroy_process_group()
