@@ -23,14 +23,22 @@ def error_line(err: BaseException) -> str:
 
 def run_tool(main: Callable[[], None]) -> None:
     """Run a tool's ``main``; on a user error print ``tool: error: ...``
-    and exit with status 1. A process group the run started is destroyed
-    before exit: left to the interpreter's shutdown, gloo's threads can
-    abort the process after its work is done."""
+    and exit with status 1. The ranks of a distributed run that succeeded
+    leave together, and the process group is destroyed before exit: a rank
+    that shuts gloo down while another still works (rank 0 writing the last
+    checkpoint) can be aborted by gloo after its work is done."""
     try:
         main()
     except USER_ERRORS as err:
         prog = osp.basename(sys.argv[0])
         sys.exit(f'{prog}: error: {error_line(err)}')
+    else:
+        if _distributed():
+            torch_dist.barrier()
     finally:
-        if torch_dist.is_available() and torch_dist.is_initialized():
+        if _distributed():
             torch_dist.destroy_process_group()
+
+
+def _distributed() -> bool:
+    return torch_dist.is_available() and torch_dist.is_initialized()
