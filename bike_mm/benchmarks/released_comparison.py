@@ -22,20 +22,38 @@ of a shared machine hits both alike, and reports ratios.
 Memory, from ``/proc/self/status``: *held* is the resident set between steps
 minus that of the bare worker (parameters, AdamW state, caches), *step peak*
 the rise of the resident set during a step (activations and gradients).
+Exact per-rank counts next to them: bytes of the trainable parameters this
+rank holds (its shards under FSDP) and of its optimizer state (its shard
+under ZeRO).
+
+**Several ranks** (``ranks`` > 1): each side runs as that many one-thread
+worker processes in its own gloo process group, every rank with the same
+per-rank batch (the global batch is ``batch * ranks``). The released side
+does what its ``train.py`` does: CLIP and the video head each wrapped in
+torch's ``DistributedDataParallel``, frame, sentence and word embeddings
+all-gathered (with gradients) before the head, which every rank runs on the
+whole global batch. bike_mm's side is wrapped like mmengine's ``Runner``
+does: ``model_wrapper_cfg`` of the config (after ``options``), default
+``MMDistributedDataParallel``; its ``DistInfoNCELoss`` does the gathering.
+Figures per side are the maximum over its ranks. At several ranks the two
+sides run one after the other by default (eight ViT-B/32 processes at once
+need more than this 23 GiB machine has); ``interleave`` overrides it.
 """
 import gc
 import importlib.util
 import json
 import os
 import os.path as osp
+import socket
 import statistics
 import subprocess
 import sys
 import time
 from types import SimpleNamespace
-from typing import Dict, List, Optional
+from typing import Dict, Iterable, List, Optional, Sequence
 
 import torch
+import torch.distributed as dist
 
 from .process_memory import memory_status, resident_rise
 
@@ -57,13 +75,41 @@ def _load_file(name: str, path: str):
     return module
 
 
+def _local_labels(cfg: dict) -> List[int]:
+    """This rank's slice of the global batch's labels."""
+    rank, batch = cfg['rank'], cfg['batch']
+    return cfg['labels'][rank * batch:(rank + 1) * batch]
+
+
+def _local_bytes(tensor: torch.Tensor) -> int:
+    """Bytes this rank holds of ``tensor`` (its shard of a DTensor)."""
+    local = tensor.to_local() if hasattr(tensor, 'to_local') else tensor
+    return local.numel() * local.element_size()
+
+
+def footprint(parameters: Iterable[torch.nn.Parameter],
+              optimizer: torch.optim.Optimizer) -> dict:
+    """Exact MiB of the trainable parameters and the optimizer state that
+    this rank holds (ZeRO's ``optim`` holds this rank's shard)."""
+    state = getattr(optimizer, 'optim', optimizer).state
+    return dict(
+        params_mib=sum(
+            _local_bytes(p) for p in parameters if p.requires_grad) / MIB,
+        optimizer_state_mib=sum(
+            _local_bytes(value) for per_param in state.values()
+            for value in per_param.values()
+            if isinstance(value, torch.Tensor)) / MIB)
+
+
 def bike_mm_step(cfg: dict):
-    """A training step of bike_mm built from the zoo's config files."""
+    """A training step of bike_mm built from the zoo's config files; with
+    several ranks the model is wrapped as the Runner wraps it."""
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     from mmaction.utils import register_all_modules
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import MODEL_WRAPPERS
 
     from ..engine import CategoryCacheHook
     from ..structures import set_gt_label
@@ -85,23 +131,36 @@ def bike_mm_step(cfg: dict):
     hook = CategoryCacheHook()
     hook.before_run(runner)
     hook.before_train(runner)
+    if cfg['ranks'] > 1:  # the Runner's default wrapper and its arguments
+        model = MODEL_WRAPPERS.build(
+            config.get('model_wrapper_cfg')
+            or dict(type='MMDistributedDataParallel',
+                    broadcast_buffers=False,
+                    find_unused_parameters=config.get(
+                        'find_unused_parameters', False)),
+            default_args=dict(module=model))
     optim_wrapper = build_optim_wrapper(model, config.optim_wrapper)
-    frames = torch.randn(cfg['batch'], cfg['frames'], 3, 224, 224)
+    frames = torch.randn(cfg['batch'], cfg['frames'], 3, cfg['size'],
+                         cfg['size'])
     samples = [
         set_gt_label(ActionDataSample(), torch.tensor([label]))
-        for label in cfg['labels']
+        for label in _local_labels(cfg)
     ]
 
     def step() -> None:
         losses = model(frames, samples, mode='loss')
         optim_wrapper.update_params(sum(losses.values()))
 
-    return step
+    return step, lambda: footprint(model.parameters(),
+                                   optim_wrapper.optimizer)
 
 
 def released_step(cfg: dict):
     """A training step of the released code (see module doc)."""
     import open_clip
+    from torch.nn.parallel import DistributedDataParallel
+
+    from ..models.utils.gather import gather_batch
     path = cfg['released_path']
     clip_model = _load_file('released_clip_model',
                             osp.join(path, 'clip', 'model.py'))
@@ -125,26 +184,33 @@ def released_step(cfg: dict):
         betas=(0.9, 0.999), lr=5e-5, eps=1e-8, weight_decay=0.2)
     model.train()
     head.train()
+    if cfg['ranks'] > 1:  # train.py wraps both in DDP
+        model = DistributedDataParallel(model)
+        head = DistributedDataParallel(head)
     tokenizer = open_clip.get_tokenizer('ViT-B-32')
     class_tokens = tokenizer(
         [f'This is a video about {name}' for name in
          _class_names(cfg['classes'])])
-    labels = torch.tensor(cfg['labels'])
+    labels = torch.tensor(_local_labels(cfg))
     batch, frames = cfg['batch'], cfg['frames']
-    images = torch.randn(batch * frames, 3, 224, 224)
-    truth = (labels[:, None] == labels[None]).float()
+    images = torch.randn(batch * frames, 3, cfg['size'], cfg['size'])
+    all_labels = gather_batch(labels)  # the global batch's
+    truth = (all_labels[:, None] == all_labels[None]).float()
 
     def step() -> None:
         image_emb, cls_emb, text_emb, logit_scale = model(
             images, class_tokens[labels], return_token=True)
-        logits = logit_scale * head(image_emb.view(batch, frames, -1),
-                                    text_emb, cls_emb)
+        # train.py gathers the embeddings (with gradients) of all ranks
+        logits = logit_scale * head(
+            gather_batch(image_emb.view(batch, frames, -1)),
+            gather_batch(text_emb), gather_batch(cls_emb))
         loss = (nce(logits, truth) + nce(logits.T, truth)) / 2
         loss.backward()
         optimizer.step()
         optimizer.zero_grad()
 
-    return step
+    return step, lambda: footprint(
+        list(model.parameters()) + list(head.parameters()), optimizer)
 
 
 def _report(**values) -> None:
@@ -153,12 +219,16 @@ def _report(**values) -> None:
 
 
 def run_worker(side: str, cfg: dict) -> None:
-    """Worker loop: build, report, then one step per line read."""
+    """Worker loop of one rank: build, report, then one step per line
+    read."""
     torch.set_num_threads(1)
     gc.collect()
     bare = memory_status('VmRSS')
     start = time.perf_counter()
-    step = (bike_mm_step if side == 'bike_mm' else released_step)(cfg)
+    if cfg['ranks'] > 1:  # rank and rendezvous in the environment
+        dist.init_process_group('gloo')
+    step, count = (bike_mm_step if side == 'bike_mm' else released_step)(
+        cfg)
     _report(setup_s=time.perf_counter() - start)
     while sys.stdin.readline():
         start = time.perf_counter()
@@ -166,60 +236,154 @@ def run_worker(side: str, cfg: dict) -> None:
         seconds = time.perf_counter() - start
         gc.collect()
         _report(step_s=seconds, peak_mib=peak / MIB,
-                held_mib=(memory_status('VmRSS') - bare) / MIB)
+                held_mib=(memory_status('VmRSS') - bare) / MIB, **count())
+    if cfg['ranks'] > 1:  # leave together, as the tools' ranks do
+        dist.barrier()
+        dist.destroy_process_group()
 
 
-class _Worker:
-    """A worker process of one side."""
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(('127.0.0.1', 0))
+        return sock.getsockname()[1]
+
+
+class _Side:
+    """The worker processes of one side, one per rank."""
 
     def __init__(self, side: str, cfg: dict) -> None:
-        env = dict(os.environ, OMP_NUM_THREADS='1',
-                   MALLOC_MMAP_THRESHOLD_='131072')
         self.side = side
-        self.proc = subprocess.Popen(
-            [sys.executable, '-m', __name__, side, json.dumps(cfg)],
-            cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE, text=True)
+        env = dict(os.environ, OMP_NUM_THREADS='1',
+                   MALLOC_MMAP_THRESHOLD_='131072',
+                   MASTER_ADDR='127.0.0.1', MASTER_PORT=str(_free_port()),
+                   WORLD_SIZE=str(cfg['ranks']))
+        self.procs = [
+            subprocess.Popen(
+                [sys.executable, '-m', __name__, side,
+                 json.dumps(dict(cfg, rank=rank))],
+                cwd=REPO_ROOT,
+                env=dict(env, RANK=str(rank), LOCAL_RANK=str(rank)),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            for rank in range(cfg['ranks'])
+        ]
 
-    def read(self) -> dict:
-        for line in iter(self.proc.stdout.readline, ''):
-            if line.startswith(_REPORT):
-                return json.loads(line[len(_REPORT):])
-        raise RuntimeError(f'{self.side} worker failed (see its stderr)')
+    def read(self) -> List[dict]:
+        """The next report of every rank."""
+        reports = []
+        for proc in self.procs:
+            for line in iter(proc.stdout.readline, ''):
+                if line.startswith(_REPORT):
+                    reports.append(json.loads(line[len(_REPORT):]))
+                    break
+            else:
+                raise RuntimeError(
+                    f'{self.side} worker failed (see its stderr)')
+        return reports
 
-    def step(self) -> dict:
-        self.proc.stdin.write('step\n')
-        self.proc.stdin.flush()
+    def step(self) -> List[dict]:
+        for proc in self.procs:  # all ranks step together
+            proc.stdin.write('step\n')
+            proc.stdin.flush()
         return self.read()
 
     def close(self) -> None:
-        self.proc.stdin.close()
-        self.proc.wait()
+        for proc in self.procs:
+            proc.stdin.close()
+        for proc in self.procs:
+            proc.wait()
 
 
-def compare(released_path: str, work_dir: str, batch: int = 4,
-            frames: int = 8, classes: int = 400, steps: int = 3,
-            model_config: Optional[str] = None,
-            schedule_config: Optional[str] = None,
-            options: Optional[dict] = None) -> Dict[str, dict]:
-    """Measure both sides; the first step of each is a warm-up.
+def _measure(sides: Sequence[str], cfg: dict, steps: int) -> dict:
+    """Run ``sides`` at once, stepping in turn; per side and rank: the
+    setup report and the measured steps (after one warm-up)."""
+    workers = {}
+    try:
+        for side in sides:
+            workers[side] = _Side(side, cfg)
+        results = {side: dict(setup=workers[side].read(), steps=[])
+                   for side in sides}
+        for index in range(steps + 1):
+            for side in sides:
+                measured = workers[side].step()
+                if index:  # the first step warms up
+                    results[side]['steps'].append(measured)
+    finally:
+        for worker in workers.values():
+            worker.close()
+    return results
 
-    Returns:
-        dict: Per side: ``setup_s``, the median ``step_s``, ``held_mib``
-        (after the last step) and the largest ``peak_mib``.
-    """
+
+def _summary(result: dict) -> dict:
+    """Per side: the maximum over ranks of the setup time, the median step
+    time (slowest rank), the held memory after the last step, the largest
+    step peak and the exact counts."""
+    steps = result['steps']
+    last = steps[-1]
+    return dict(
+        ranks=len(last),
+        setup_s=max(r['setup_s'] for r in result['setup']),
+        step_s=statistics.median(
+            max(r['step_s'] for r in ranks) for ranks in steps),
+        held_mib=max(r['held_mib'] for r in last),
+        peak_mib=max(r['peak_mib'] for ranks in steps for r in ranks),
+        params_mib=max(r['params_mib'] for r in last),
+        optimizer_state_mib=max(r['optimizer_state_mib'] for r in last),
+        per_rank=last)
+
+
+def check_released_checkout(released_path: str) -> None:
+    """Raise ``FileNotFoundError`` unless the released code is there."""
     for source in ('clip/model.py', 'modules/video_clip.py',
                    'utils/NCELoss.py'):
         if not osp.isfile(osp.join(released_path, source)):
             raise FileNotFoundError(
                 f'{released_path} is not a checkout of the released BIKE '
                 f'code: it has no {source}')
+
+
+def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
+            frames: int = 8, classes: int = 400, steps: int = 3,
+            model_config: Optional[str] = None,
+            schedule_config: Optional[str] = None,
+            options: Optional[dict] = None, ranks: int = 1,
+            interleave: Optional[bool] = None, size: int = 224,
+            sides: Sequence[str] = SIDES) -> Dict[str, dict]:
+    """Measure both sides; the first step of each is a warm-up.
+
+    Args:
+        released_path (str, optional): Checkout of the released code
+            (needed when ``sides`` has ``'released'``).
+        work_dir (str): bike_mm's work dir (category cache, text tower).
+        batch (int): Videos per rank and step.
+        frames (int): Frames per video.
+        classes (int): Number of classes K.
+        steps (int): Measured steps, after one warm-up.
+        model_config (str, optional): bike_mm's model config; default the
+            ViT-B/32 base.
+        schedule_config (str, optional): Its schedule (optimizer); default
+            the BIKE one.
+        options (dict, optional): ``--cfg-options`` for bike_mm's config
+            (``model_wrapper_cfg``, ``optim_wrapper.optimizer.type``, ...).
+        ranks (int): Processes per side (gloo when > 1).
+        interleave (bool, optional): Run the sides at once, stepping in
+            turn; default for one rank only (see module doc).
+        size (int): Frame height and width.
+        sides (Sequence[str]): Sides to measure, of :data:`SIDES`.
+
+    Returns:
+        dict: Per side: ``ranks``, ``setup_s``, the median ``step_s``,
+        ``held_mib`` (after the last step), the largest ``peak_mib``,
+        ``params_mib`` and ``optimizer_state_mib`` (maxima over ranks) and
+        ``per_rank`` (the last step's reports).
+    """
+    if 'released' in sides:
+        check_released_checkout(released_path)
     base = osp.join(REPO_ROOT, 'configs', '_base_')
     generator = torch.Generator().manual_seed(0)
     cfg = dict(
         released_path=released_path, batch=batch, frames=frames,
-        classes=classes,
-        labels=torch.randint(classes, (batch, ),
+        classes=classes, ranks=ranks, size=size,
+        labels=torch.randint(classes, (batch * ranks, ),
                              generator=generator).tolist(),
         work_dir=work_dir,
         model_config=model_config
@@ -227,36 +391,26 @@ def compare(released_path: str, work_dir: str, batch: int = 4,
         schedule_config=schedule_config
         or osp.join(base, 'schedules', 'bike_adamw_cosine_30e.py'),
         options=options or {})
-    workers = {side: _Worker(side, cfg) for side in SIDES}
-    try:
-        results = {side: dict(workers[side].read(), steps=[])
-                   for side in SIDES}
-        for index in range(steps + 1):
-            for side in SIDES:
-                measured = workers[side].step()
-                if index:  # the first step warms up
-                    results[side]['steps'].append(measured)
-    finally:
-        for worker in workers.values():
-            worker.close()
-    return {
-        side: dict(
-            setup_s=result['setup_s'],
-            step_s=statistics.median(s['step_s'] for s in result['steps']),
-            held_mib=result['steps'][-1]['held_mib'],
-            peak_mib=max(s['peak_mib'] for s in result['steps']))
-        for side, result in results.items()
-    }
+    if interleave is None:
+        interleave = ranks == 1
+    groups = [sides] if interleave else [[side] for side in sides]
+    results = {}
+    for group in groups:
+        results.update(_measure(group, cfg, steps))
+    return {side: _summary(results[side]) for side in sides}
 
 
 def format_comparison(results: Dict[str, dict]) -> str:
-    """A markdown table with the bike_mm / released ratios."""
+    """A markdown table with the bike_mm / released ratios (per rank: the
+    maximum over ranks)."""
     ours, released = results['bike_mm'], results['released']
     lines = ['| | bike_mm | released | bike_mm / released |',
              '|---|---|---|---|']
     for key, name in (('setup_s', 'setup (s)'), ('step_s', 'step (s)'),
                       ('held_mib', 'held between steps (MiB)'),
-                      ('peak_mib', 'step peak (MiB)')):
+                      ('peak_mib', 'step peak (MiB)'),
+                      ('params_mib', 'trainable parameters (MiB)'),
+                      ('optimizer_state_mib', 'optimizer state (MiB)')):
         lines.append(f'| {name} | {ours[key]:.2f} | {released[key]:.2f} | '
                      f'{ours[key] / released[key]:.2f}x |')
     total = (ours['held_mib'] + ours['peak_mib']) / (

@@ -12,6 +12,14 @@ code is imported from a checkout you give (github.com/whwu95/BIKE):
 bike_mm's side is built from the zoo's model and schedule configs; options
 change them. Its category embeddings are cached in --work-dir, so a second
 run shows the setup time of a restart.
+
+With --ranks M each side runs as M gloo processes at equal per-rank batch
+(the released side in DDP, as its train.py; bike_mm's wrapped as the Runner
+does) and the table shows the maximum over ranks; the distributed setup of
+bike_mm's side is chosen with --cfg-options, e.g. ZeRO-1:
+
+    ... --ranks 4 --cfg-options optim_wrapper.optimizer.type=ShardedOptimizer \
+        optim_wrapper.optimizer.optimizer_type=AdamW
 """
 import argparse
 
@@ -36,10 +44,17 @@ def main() -> None:
     parser.add_argument('--schedule-config', help='default: the BIKE one')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={})
+    parser.add_argument('--ranks', type=int, default=1,
+                        help='processes per side (gloo)')
+    parser.add_argument(
+        '--interleave', action=argparse.BooleanOptionalAction,
+        help='run both sides at once, stepping in turn (default: with one '
+        'rank only; 2x4 ViT-B/32 processes need ~20 GiB)')
     args = parser.parse_args()
     results = compare(args.released, args.work_dir, args.batch, args.frames,
                       args.classes, args.steps, args.model_config,
-                      args.schedule_config, args.cfg_options)
+                      args.schedule_config, args.cfg_options, args.ranks,
+                      args.interleave)
     print(format_comparison(results))
 
 
