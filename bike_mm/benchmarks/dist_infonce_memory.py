@@ -22,7 +22,18 @@ Category embeddings come from a frozen text encoder: the K-class cache is
 built before the measurement, a step selects (local) and receives (gathered)
 rows of it. Class names are drawn from the Kinetics-400 label file.
 
-Every configuration runs in a fresh subprocess with one thread. Memory:
+Two more modes run the ranks for real, M fresh gloo processes with the
+production collectives (the figures are the maxima over the ranks):
+
+* ``ranks``: what ``sharded`` simulates, each rank on its own slice of the
+  global batch; the temporal transformer's parameters and gradients on
+  every rank (no DDP wrapper: its gradient buckets would add another copy).
+* ``ranks-fsdp``: the same with the temporal transformer under
+  :func:`~bike_mm.engine.model_wrappers.fully_sharded.apply_fully_shard`
+  (torch's FSDP2): each rank keeps 1/M of its parameters and gradients,
+  gathering a block's parameters while it runs.
+
+Every configuration runs in fresh subprocesses with one thread. Memory:
 the peak of the sum of live tensor bytes allocated during one step, from the
 allocation events of ``torch.profiler`` (``profile_memory=True``, exact
 allocator accounting; parameter gradients are included), and as a
@@ -34,15 +45,16 @@ steps without the profiler, after one warm-up step.
 Command line: ``tools/benchmarks/dist_infonce_memory.py``.
 """
 import json
-import os
 import os.path as osp
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from typing import Iterator, Sequence
 
 from .process_memory import resident_rise
+from .worker_processes import rank_env, worker_env
 
 # the source checkout this package is in (configs/, working directory)
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
@@ -54,6 +66,9 @@ HEADS = {
     'vcs-77-tokens': dict(aggregation='vcs', all_tokens=True),
 }
 HEAD_NAMES = tuple(HEADS)
+#: modes whose M ranks are M processes
+RANK_MODES = ('ranks', 'ranks-fsdp')
+MODES = ('replicated', 'sharded') + RANK_MODES
 
 
 def _profiled_peak(step) -> int:
@@ -73,8 +88,10 @@ def _profiled_peak(step) -> int:
 
 
 def run_worker(cfg: dict) -> dict:
-    """Measure one configuration in this process."""
+    """Measure one configuration in this process (one rank of it in the
+    modes of :data:`RANK_MODES`)."""
     import torch
+    import torch.distributed as dist
     from mmaction.registry import MODELS
 
     import bike_mm  # noqa: F401
@@ -86,6 +103,10 @@ def run_worker(cfg: dict) -> dict:
 
     batch, frames, dim = cfg['global_batch'], cfg['frames'], cfg['dim']
     local = batch // cfg['world_size']
+    rank, simulated = 0, cfg['mode'] == 'sharded' and cfg['world_size'] > 1
+    if cfg['mode'] in RANK_MODES:  # rank and rendezvous in the environment
+        dist.init_process_group('gloo')
+        rank = dist.get_rank()
     names = load_class_names(cfg['label_file'])
     head = MODELS.build(
         dict(
@@ -94,6 +115,10 @@ def run_worker(cfg: dict) -> dict:
             in_channels=dim,
             temporal_layers=cfg['temporal_layers'],
             **HEADS[cfg['head']]))
+    if cfg['mode'] == 'ranks-fsdp':
+        from bike_mm.engine.model_wrappers.fully_sharded import \
+            apply_fully_shard
+        apply_fully_shard(head.temporal)
     # the frozen category encoder's cache of all K classes (model state)
     tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
         names, 'This is a video about {}')
@@ -106,7 +131,7 @@ def run_worker(cfg: dict) -> dict:
 
     # what the collectives deliver to this rank, filled by each step
     delivered = {}
-    if cfg['world_size'] > 1:
+    if simulated:
         dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
             lambda tensor: delivered[id(tensor)]
         dist_infonce_loss.gather_sizes = lambda tensor: [local] * (
@@ -117,14 +142,16 @@ def run_worker(cfg: dict) -> dict:
     def sharded_step():
         local_videos = head.temporal(
             torch.randn(local, frames, dim, requires_grad=True))
-        local_labels = labels[:local]
+        local_labels = labels[rank * local:(rank + 1) * local]
         local_categories = class_cache.select(local_labels)
-        delivered.update({
-            id(local_categories): class_cache.select(labels),
-            id(local_labels): labels,
-            # local categories x all videos, scored on the other ranks
-            'score_columns': torch.randn(local, batch, requires_grad=True),
-        })
+        if simulated:
+            delivered.update({
+                id(local_categories): class_cache.select(labels),
+                id(local_labels): labels,
+                # local categories x all videos, scored on the other ranks
+                'score_columns': torch.randn(local, batch,
+                                             requires_grad=True),
+            })
         loss = head.loss_cls(local_videos, local_categories, local_labels,
                              head.score, logit_scale)
         loss.backward()
@@ -138,7 +165,7 @@ def run_worker(cfg: dict) -> dict:
             head.score, logit_scale)
         loss.backward()
 
-    run = sharded_step if cfg['mode'] == 'sharded' else replicated_step
+    run = replicated_step if cfg['mode'] == 'replicated' else sharded_step
 
     def step():
         run()
@@ -151,24 +178,56 @@ def run_worker(cfg: dict) -> dict:
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
-    return dict(
+    result = dict(
         cfg,
         words=int(class_cache.select(labels).words.shape[1]),
         seconds=statistics.median(times),
         peak_bytes=_profiled_peak(step),
         rss_bytes=resident_rise(step))
+    if dist.is_initialized():  # leave together
+        dist.barrier()
+        dist.destroy_process_group()
+    return result
+
+
+def _wait(procs: Sequence[subprocess.Popen]) -> None:
+    """Wait for all; once one fails, stop the others (they would wait for
+    it in a collective)."""
+    while any(proc.poll() is None for proc in procs):
+        if any(proc.returncode for proc in procs):
+            for proc in procs:
+                if proc.poll() is None:
+                    proc.kill()
+        time.sleep(0.2)
 
 
 def measure(cfg: dict) -> dict:
-    """Run one configuration in a fresh process."""
-    env = dict(os.environ, MALLOC_MMAP_THRESHOLD_='131072',
-               OMP_NUM_THREADS='1')
-    result = subprocess.run(
-        [sys.executable, '-m', __name__, json.dumps(cfg)],
-        capture_output=True, text=True, env=env, cwd=REPO_ROOT)
-    if result.returncode != 0:
-        raise RuntimeError(f'{cfg} failed:\n{result.stderr[-3000:]}')
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """Run one configuration in fresh processes (one per rank in the modes
+    of :data:`RANK_MODES`, else one); the maxima over ranks."""
+    ranks = cfg['world_size'] if cfg['mode'] in RANK_MODES else 1
+    env = worker_env(ranks)
+    with tempfile.TemporaryDirectory() as logs:
+        procs = []
+        for rank in range(ranks):
+            with open(osp.join(logs, f'{rank}.out'), 'w') as out, \
+                    open(osp.join(logs, f'{rank}.err'), 'w') as err:
+                procs.append(subprocess.Popen(
+                    [sys.executable, '-m', __name__, json.dumps(cfg)],
+                    stdout=out, stderr=err, env=rank_env(env, rank),
+                    cwd=REPO_ROOT))
+        _wait(procs)
+        results = []
+        for rank, proc in enumerate(procs):
+            with open(osp.join(logs, f'{rank}.out')) as out, \
+                    open(osp.join(logs, f'{rank}.err')) as err:
+                if proc.returncode != 0:
+                    raise RuntimeError(
+                        f'{cfg} failed on rank {rank}:\n{err.read()[-3000:]}')
+                results.append(json.loads(out.read().splitlines()[-1]))
+    return dict(results[0], **{
+        key: max(result[key] for result in results)
+        for key in ('seconds', 'peak_bytes', 'rss_bytes')
+    })
 
 
 def memory_report(global_batch: int = 256,
@@ -178,7 +237,8 @@ def memory_report(global_batch: int = 256,
                   world_sizes: Sequence[int] = (1, 2, 4, 8),
                   heads: Sequence[str] = HEAD_NAMES,
                   repeats: int = 3,
-                  label_file: str = DEFAULT_LABEL_FILE) -> Iterator[str]:
+                  label_file: str = DEFAULT_LABEL_FILE,
+                  modes: Sequence[str] = ('sharded', )) -> Iterator[str]:
     """Measure every head and world size; yield the report's lines (two
     Markdown tables) as the measurements arrive.
 
@@ -191,6 +251,8 @@ def memory_report(global_batch: int = 256,
         heads (Sequence[str]): Keys of :data:`HEADS`.
         repeats (int): Timed steps per configuration.
         label_file (str): Class names of the category cache.
+        modes (Sequence[str]): Modes of :data:`MODES` measured at M > 1
+            next to ``replicated`` (measured once).
     """
     base = dict(
         global_batch=global_batch, frames=frames, dim=dim,
@@ -203,11 +265,12 @@ def memory_report(global_batch: int = 256,
     yield ('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
            '| peak MiB (RSS) | fwd+bwd s |')
     yield '|---|---|---|---|---|---|---|---|'
+    modes = [mode for mode in modes if mode != 'replicated']
     results = {}
     for head in heads:
-        # at M = 1 both modes are the same single-process computation
+        # at M = 1 every mode is the same single-process computation
         runs = [('replicated', 1)] + [
-            ('sharded', m) for m in world_sizes if m > 1]
+            (mode, m) for mode in modes for m in world_sizes if m > 1]
         for mode, world_size in runs:
             res = measure(dict(base, head=head, mode=mode,
                                world_size=world_size))
@@ -229,16 +292,19 @@ def memory_report(global_batch: int = 256,
     pairs = [(head, head) for head in heads]
     if {'vcs-words', 'vcs-77-tokens'} <= set(heads):
         pairs.append(('vcs-77-tokens', 'vcs-words'))
-    for replicated_head, sharded_head in pairs:
-        replicated = results[replicated_head, 'replicated', 1]
-        cells = [
-            ratio(replicated,
-                  results[sharded_head, 'sharded' if m > 1 else 'replicated',
-                          m if m > 1 else 1]) for m in world_sizes
-        ]
-        name = replicated_head if replicated_head == sharded_head else \
-            f'replicated {replicated_head} / sharded {sharded_head}'
-        yield f'| {name} | ' + ' | '.join(cells) + ' |'
+    for mode in modes:
+        for replicated_head, sharded_head in pairs:
+            replicated = results[replicated_head, 'replicated', 1]
+            cells = [
+                ratio(replicated, results[sharded_head, mode, m]
+                      if m > 1 else results[sharded_head, 'replicated', 1])
+                for m in world_sizes
+            ]
+            if (replicated_head, mode) == (sharded_head, 'sharded'):
+                name = replicated_head
+            else:
+                name = f'replicated {replicated_head} / {mode} {sharded_head}'
+            yield f'| {name} | ' + ' | '.join(cells) + ' |'
 
 
 if __name__ == '__main__':

@@ -42,9 +42,7 @@ need more than this 23 GiB machine has); ``interleave`` overrides it.
 import gc
 import importlib.util
 import json
-import os
 import os.path as osp
-import socket
 import statistics
 import subprocess
 import sys
@@ -56,6 +54,7 @@ import torch
 import torch.distributed as dist
 
 from .process_memory import memory_status, resident_rise
+from .worker_processes import rank_env, worker_env
 
 MIB = 2**20
 _REPORT = 'released_comparison: '
@@ -242,27 +241,18 @@ def run_worker(side: str, cfg: dict) -> None:
         dist.destroy_process_group()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
-
-
 class _Side:
     """The worker processes of one side, one per rank."""
 
     def __init__(self, side: str, cfg: dict) -> None:
         self.side = side
-        env = dict(os.environ, OMP_NUM_THREADS='1',
-                   MALLOC_MMAP_THRESHOLD_='131072',
-                   MASTER_ADDR='127.0.0.1', MASTER_PORT=str(_free_port()),
-                   WORLD_SIZE=str(cfg['ranks']))
+        env = worker_env(cfg['ranks'])
         self.procs = [
             subprocess.Popen(
                 [sys.executable, '-m', __name__, side,
                  json.dumps(dict(cfg, rank=rank))],
                 cwd=REPO_ROOT,
-                env=dict(env, RANK=str(rank), LOCAL_RANK=str(rank)),
+                env=rank_env(env, rank),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             for rank in range(cfg['ranks'])
         ]

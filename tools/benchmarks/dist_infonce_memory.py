@@ -1,15 +1,17 @@
 """Per-rank peak memory and time of the BIKE head + DistInfoNCE loss, sharded
 (bike_mm) against replicated (the released code), one simulated rank per
-subprocess; what is measured and how: ``bike_mm/benchmarks/
-dist_infonce_memory.py``. Figures: BENCHMARKS.md.
+subprocess, or M real gloo ranks (--modes ranks ranks-fsdp; ranks-fsdp
+shards the temporal transformer with FSDP2); what is measured and how:
+``bike_mm/benchmarks/dist_infonce_memory.py``. Figures: BENCHMARKS.md.
 
-    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8]
+    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8] \
+        [--modes sharded ranks ranks-fsdp]
 """
 import argparse
 import sys
 
 from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
-                                                     memory_report)
+                                                     MODES, memory_report)
 
 
 def parse_args() -> argparse.Namespace:
@@ -25,6 +27,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--heads', nargs='+', default=list(HEADS),
                         choices=list(HEADS))
     parser.add_argument('--repeats', type=int, default=3)
+    parser.add_argument(
+        '--modes', nargs='+', default=['sharded'], choices=MODES[1:],
+        help='modes at M > 1 next to replicated: sharded (one simulated '
+        'rank), ranks (M gloo processes), ranks-fsdp (the same with the '
+        'temporal transformer under FSDP2)')
     parser.add_argument(
         '--label-file',
         default=DEFAULT_LABEL_FILE)
