@@ -3,6 +3,7 @@ from .cpu_distributed import enable_cpu_distributed
 from .hooks import (CategoryCacheHook, ConsolidateShardedOptimizerHook,
                     DatasetClassesHook, ExactResumeHook, RunConsistencyHook,
                     WorkDirCheckpointHook)
+from .model_wrappers import FullyShardedModel, apply_fully_shard
 from .optimizers import ShardedOptimizer
 from .package_configs import enable_package_configs
 from .run_checks import ClassNamesMismatch, check_class_names
@@ -13,7 +14,8 @@ __all__ = [
     'AtomicLocalBackend', 'write_atomically', 'enable_cpu_distributed',
     'CategoryCacheHook', 'ConsolidateShardedOptimizerHook',
     'DatasetClassesHook', 'ExactResumeHook', 'RunConsistencyHook',
-    'WorkDirCheckpointHook', 'ShardedOptimizer', 'enable_package_configs',
+    'WorkDirCheckpointHook', 'FullyShardedModel', 'apply_fully_shard',
+    'ShardedOptimizer', 'enable_package_configs',
     'ClassNamesMismatch',
     'check_class_names', 'CheckpointError', 'enable_safe_checkpoint_loading',
     'load_checkpoint_file'

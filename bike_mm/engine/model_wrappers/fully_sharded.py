@@ -1,0 +1,189 @@
+"""Fully sharded data parallel training (torch's FSDP2) under mmengine's
+plain ``Runner``, on gloo (CPU) and NCCL."""
+from typing import Any, Callable, Dict, Optional, Set
+
+import torch
+import torch.distributed as dist
+import torch.nn as nn
+from mmengine.registry import MODEL_WRAPPERS
+from open_clip.transformer import (CustomResidualAttentionBlock,
+                                   ResidualAttentionBlock)
+from torch.distributed.fsdp import fully_shard
+from torch.distributed.tensor import DTensor, distribute_tensor
+
+from ...models.common.video_specific_prompt import PromptGeneratorBlock
+
+#: Module types sharded as units of their own (their parameters are
+#: gathered just for their forward and backward): CLIP's residual attention
+#: blocks (both towers and the temporal transformers of the heads) and
+#: X-CLIP's prompt generator blocks.
+SHARDED_BLOCK_TYPES = (ResidualAttentionBlock, CustomResidualAttentionBlock,
+                       PromptGeneratorBlock)
+
+
+def is_sharded_block(module: nn.Module) -> bool:
+    """Whether ``module`` is one of :data:`SHARDED_BLOCK_TYPES` with a
+    trainable parameter (frozen blocks, e.g. the frozen text tower, stay
+    plain modules)."""
+    return isinstance(module, SHARDED_BLOCK_TYPES) and any(
+        p.requires_grad for p in module.parameters())
+
+
+def _average_gradient_over_ranks(param: torch.Tensor) -> None:
+    # gloo has no AVG reduction
+    dist.all_reduce(param.grad)
+    param.grad.div_(dist.get_world_size())
+
+
+def apply_fully_shard(module: nn.Module,
+                      is_block: Callable[[nn.Module],
+                                         bool] = is_sharded_block,
+                      **fsdp_kwargs) -> nn.Module:
+    """Shard ``module``'s parameters, gradients and (through them) optimizer
+    state across the ranks of the default process group with torch's
+    ``fully_shard`` (FSDP2), in place.
+
+    Each submodule for which ``is_block`` holds becomes a unit of its own,
+    then the root takes the remaining parameters, except those FSDP cannot
+    or should not shard, which stay plain tensors on every rank:
+
+    - frozen parameters (e.g. the frozen text tower, which
+      :class:`CategoryCacheHook` moves off the device or memory-maps);
+    - 0-d parameters (open_clip's ``logit_scale``), which FSDP refuses. The
+      gradients of the trainable ones are averaged over the ranks by a hook
+      after they are accumulated, as DDP would.
+
+    A block must be run by calling it (FSDP gathers its parameters in its
+    forward hooks); a module that runs a block's sub-layers directly (e.g.
+    :class:`TokenT1D`) needs ``is_block`` to leave that block to the root.
+
+    Args:
+        module (nn.Module): The model, on its training device.
+        is_block (Callable[[nn.Module], bool]): Which submodules are units
+            of their own. Defaults to :func:`is_sharded_block`.
+        **fsdp_kwargs: Other arguments of ``fully_shard`` (``mesh``,
+            ``reshard_after_forward``, ``mp_policy`` ...).
+
+    Returns:
+        nn.Module: ``module``, now also an ``FSDPModule``.
+    """
+    plain: Set[nn.Parameter] = {
+        p
+        for p in module.parameters() if not p.requires_grad or p.dim() == 0
+    }
+    for name, sub in module.named_modules():
+        if name and is_block(sub):
+            fully_shard(
+                sub, ignored_params=plain & set(sub.parameters()),
+                **fsdp_kwargs)
+    fully_shard(module, ignored_params=plain, **fsdp_kwargs)
+    for param in plain:
+        if param.requires_grad:
+            param.register_post_accumulate_grad_hook(
+                _average_gradient_over_ranks)
+    return module
+
+
+def _full(value: Any, keep: bool) -> Any:
+    """``value`` with every DTensor gathered (a collective) into a plain CPU
+    tensor, kept where ``keep`` (else None, so only one rank holds the
+    copy); other tensors moved to the CPU."""
+    if isinstance(value, dict):
+        return {k: _full(v, keep) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_full(v, keep) for v in value)
+    if isinstance(value, DTensor):
+        value = value.full_tensor()
+    return value.cpu() if keep and isinstance(value, torch.Tensor) else value
+
+
+def _shard_like(value: Any, param: torch.Tensor) -> Any:
+    """A full tensor of ``param``'s shape as this rank's shard of it, when
+    ``param`` is sharded (no communication: every rank has the full one)."""
+    if isinstance(param, DTensor) and isinstance(value, torch.Tensor) and \
+            not isinstance(value, DTensor) and value.shape == param.shape:
+        return distribute_tensor(
+            value.to(param.device), param.device_mesh, param.placements,
+            src_data_rank=None)
+    return value
+
+
+@MODEL_WRAPPERS.register_module()
+class FullyShardedModel(nn.Module):
+    """Model wrapper for mmengine's ``Runner`` that trains the model fully
+    sharded (:func:`apply_fully_shard`): each of the M ranks keeps about
+    1/M of the parameters, gradients and optimizer state.
+
+    Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` in a
+    config (``--cfg-options model_wrapper_cfg.type=FullyShardedModel``).
+    Checkpoints stay plain full state dicts (``ConsolidateShardedOptimizer
+    Hook`` gathers them through :meth:`full_state_dicts` and converts loaded
+    ones through :meth:`shard_checkpoint`), so single-process tools and the
+    DDP runner read them, and a sharded run loads and resumes from them.
+
+    Args:
+        module (nn.Module): The model (an mmengine ``BaseModel``).
+        **fsdp_kwargs: Arguments of :func:`apply_fully_shard`.
+    """
+
+    def __init__(self, module: nn.Module, **fsdp_kwargs) -> None:
+        super().__init__()
+        self.module = apply_fully_shard(module, **fsdp_kwargs)
+
+    # FSDP gathers parameters in the hooks of the module's __call__, which
+    # the module's own steps go through
+    def train_step(self, data, optim_wrapper) -> Dict[str, torch.Tensor]:
+        return self.module.train_step(data, optim_wrapper)
+
+    def val_step(self, data) -> list:
+        return self.module.val_step(data)
+
+    def test_step(self, data) -> list:
+        return self.module.test_step(data)
+
+    def full_state_dicts(
+            self, optimizer: Optional[torch.optim.Optimizer] = None
+    ) -> Optional[dict]:
+        """Gather the full model (and optimizer) state dicts, in the form a
+        model and optimizer without FSDP have, on rank 0 (a collective:
+        every rank calls it).
+
+        Returns:
+            dict | None: ``state_dict`` (and ``optimizer``) on rank 0, None
+            on the other ranks.
+        """
+        keep = dist.get_rank() == 0
+        states = dict(state_dict=_full(self.module.state_dict(), keep))
+        if optimizer is not None:
+            states['optimizer'] = _full(optimizer.state_dict(), keep)
+        return states if keep else None
+
+    def shard_checkpoint(self,
+                         checkpoint: dict,
+                         optimizer: Optional[torch.optim.Optimizer] = None
+                         ) -> None:
+        """Replace, in place, the full tensors of a plain checkpoint's
+        ``state_dict`` (and of its ``optimizer`` state, matched to
+        ``optimizer``'s parameters by position as ``Optimizer.load_state_dict``
+        does) by this rank's shards, so that mmengine's loading copies them
+        into the sharded model (and optimizer)."""
+        params = dict(self.module.named_parameters())
+        state_dict = checkpoint.get('state_dict', {})
+        for key, value in state_dict.items():
+            # mmengine strips a 'module.' prefix when it loads
+            name = key[len('module.'):] if key.startswith('module.') and \
+                key not in params else key
+            if name in params:
+                state_dict[key] = _shard_like(value, params[name])
+        saved = checkpoint.get('optimizer')
+        if optimizer is None or not saved or 'param_groups' not in saved:
+            return
+        ids = [i for group in saved['param_groups'] for i in group['params']]
+        current = [p for group in optimizer.param_groups
+                   for p in group['params']]
+        for i, param in zip(ids, current):
+            if i in saved['state']:
+                saved['state'][i] = {
+                    name: _shard_like(value, param)
+                    for name, value in saved['state'][i].items()
+                }
