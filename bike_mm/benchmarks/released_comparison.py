@@ -7,11 +7,13 @@ of a shared machine hits both alike, and reports ratios.
 
 - **bike_mm**: the model and optimizer built from the zoo's config files
   (model base and schedule: fused AdamW, activation checkpointing, the
-  category cache, ...), random weights, K classes; a step is forward,
-  DistInfoNCE loss, backward and optimizer update through mmengine's
-  ``OptimWrapper``, after :class:`CategoryCacheHook` did what it does in a
-  training run: category embeddings cached in ``work_dir`` (a second run
-  reads them), the frozen text tower memory-mapped from a file there.
+  category cache, ...), random weights, K classes; a step is what the
+  Runner's loop calls, the model's (or its wrapper's) ``train_step``:
+  normalisation, forward, DistInfoNCE loss, backward and optimizer update
+  through mmengine's ``OptimWrapper``, after :class:`CategoryCacheHook` did
+  what it does in a training run: category embeddings cached in
+  ``work_dir`` (a second run reads them), the frozen text tower
+  memory-mapped from a file there.
 - **released**: ``clip/model.py`` and ``modules/video_clip.py`` of
   github.com/whwu95/BIKE loaded from a local checkout (never copied into
   bike_mm), given the same random weights; frozen text tower, 6-layer
@@ -139,16 +141,19 @@ def bike_mm_step(cfg: dict):
                         'find_unused_parameters', False)),
             default_args=dict(module=model))
     optim_wrapper = build_optim_wrapper(model, config.optim_wrapper)
-    frames = torch.randn(cfg['batch'], cfg['frames'], 3, cfg['size'],
-                         cfg['size'])
-    samples = [
-        set_gt_label(ActionDataSample(), torch.tensor([label]))
-        for label in _local_labels(cfg)
-    ]
+    # a batch as the data loader gives it (the model normalises it)
+    data = dict(
+        inputs=[
+            torch.randint(256, (cfg['frames'], 3, cfg['size'], cfg['size']),
+                          dtype=torch.uint8) for _ in range(cfg['batch'])
+        ],
+        data_samples=[
+            set_gt_label(ActionDataSample(), torch.tensor([label]))
+            for label in _local_labels(cfg)
+        ])
 
-    def step() -> None:
-        losses = model(frames, samples, mode='loss')
-        optim_wrapper.update_params(sum(losses.values()))
+    def step() -> None:  # what the Runner's train loop calls
+        model.train_step(data, optim_wrapper)
 
     return step, lambda: footprint(model.parameters(),
                                    optim_wrapper.optimizer)

@@ -1,5 +1,6 @@
 """The side-by-side harness with several ranks, on the tiny demo model
-(bike_mm's side only: the released code is not part of the repository)."""
+(bike_mm's side only: the released code is not part of the repository):
+DDP, ZeRO-1 and FSDP chosen by config options."""
 import os.path as osp
 
 import pytest
@@ -23,10 +24,12 @@ def measure_two_ranks(work_dir, options):
         options=options, ranks=2, size=64, sides=('bike_mm', ))['bike_mm']
 
 
-def test_zero_splits_the_optimizer_state_over_two_ranks(tmp_path):
+def test_zero_and_fsdp_split_the_state_over_two_ranks(tmp_path):
     ddp = measure_two_ranks(tmp_path / 'ddp', {})
     zero = measure_two_ranks(tmp_path / 'zero', ZERO)
-    for result in (ddp, zero):
+    fsdp = measure_two_ranks(tmp_path / 'fsdp',
+                             {'model_wrapper_cfg.type': 'FullyShardedModel'})
+    for result in (ddp, zero, fsdp):
         assert result['ranks'] == len(result['per_rank']) == 2
         for key in ('setup_s', 'step_s', 'held_mib', 'params_mib',
                     'optimizer_state_mib'):
@@ -42,3 +45,9 @@ def test_zero_splits_the_optimizer_state_over_two_ranks(tmp_path):
     assert sum(shards) == pytest.approx(ddp['optimizer_state_mib'])
     assert max(shards) < 0.6 * ddp['optimizer_state_mib']
     assert zero['params_mib'] == ddp['params_mib']
+    # FSDP: parameters, and with them the AdamW state, split too (the
+    # trainable 0-d logit_scale stays whole on every rank)
+    for key in ('params_mib', 'optimizer_state_mib'):
+        shards = [rank[key] for rank in fsdp['per_rank']]
+        assert sum(shards) == pytest.approx(ddp[key], rel=1e-3)
+        assert max(shards) < 0.51 * ddp[key]
