@@ -53,7 +53,7 @@ import tempfile
 import time
 from typing import Iterator, Sequence
 
-from .process_memory import resident_rise
+from .process_memory import local_bytes, resident_rise
 from .worker_processes import rank_env, worker_env
 
 # the source checkout this package is in (configs/, working directory)
@@ -131,6 +131,15 @@ def run_worker(cfg: dict) -> dict:
 
     # what the collectives deliver to this rank, filled by each step
     delivered = {}
+    # bytes of parameter gradients this rank holds after a backward pass
+    grads = {}
+
+    def backward(loss):
+        loss.backward()
+        grads['bytes'] = sum(
+            local_bytes(p.grad) for p in head.parameters()
+            if p.grad is not None)
+
     if simulated:
         dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
             lambda tensor: delivered[id(tensor)]
@@ -152,18 +161,18 @@ def run_worker(cfg: dict) -> dict:
                 'score_columns': torch.randn(local, batch,
                                              requires_grad=True),
             })
-        loss = head.loss_cls(local_videos, local_categories, local_labels,
-                             head.score, logit_scale)
-        loss.backward()
+        backward(
+            head.loss_cls(local_videos, local_categories, local_labels,
+                          head.score, logit_scale))
         delivered.clear()
 
     def replicated_step():
         all_frames = torch.randn(batch, frames, dim, requires_grad=True)
         # one process: the loss builds one NM x NM matrix, both directions
-        loss = head.loss_cls(
-            head.temporal(all_frames), class_cache.select(labels), labels,
-            head.score, logit_scale)
-        loss.backward()
+        backward(
+            head.loss_cls(head.temporal(all_frames),
+                          class_cache.select(labels), labels, head.score,
+                          logit_scale))
 
     run = replicated_step if cfg['mode'] == 'replicated' else sharded_step
 
@@ -182,6 +191,7 @@ def run_worker(cfg: dict) -> dict:
         cfg,
         words=int(class_cache.select(labels).words.shape[1]),
         seconds=statistics.median(times),
+        grad_bytes=grads['bytes'],
         peak_bytes=_profiled_peak(step),
         rss_bytes=resident_rise(step))
     if dist.is_initialized():  # leave together
@@ -226,7 +236,7 @@ def measure(cfg: dict) -> dict:
                 results.append(json.loads(out.read().splitlines()[-1]))
     return dict(results[0], **{
         key: max(result[key] for result in results)
-        for key in ('seconds', 'peak_bytes', 'rss_bytes')
+        for key in ('seconds', 'grad_bytes', 'peak_bytes', 'rss_bytes')
     })
 
 
@@ -262,9 +272,9 @@ def memory_report(global_batch: int = 256,
     yield (f'global batch {global_batch}, T={frames}, D={dim}, 77-token '
            f'prompts, temporal layers {temporal_layers}, 1 thread per '
            'process\n')
-    yield ('| head | mode | M | rows/rank | words W | peak MiB (profiler) '
-           '| peak MiB (RSS) | fwd+bwd s |')
-    yield '|---|---|---|---|---|---|---|---|'
+    yield ('| head | mode | M | rows/rank | words W | param grads MiB '
+           '| peak MiB (profiler) | peak MiB (RSS) | fwd+bwd s |')
+    yield '|---|---|---|---|---|---|---|---|---|'
     modes = [mode for mode in modes if mode != 'replicated']
     results = {}
     for head in heads:
@@ -279,6 +289,7 @@ def memory_report(global_batch: int = 256,
                 global_batch // world_size
             label = '1 and any' if mode == 'replicated' else world_size
             yield (f"| {head} | {mode} | {label} | {rows} | {res['words']} | "
+                   f"{res['grad_bytes'] / mib:.1f} | "
                    f"{res['peak_bytes'] / mib:.1f} | "
                    f"{res['rss_bytes'] / mib:.1f} | {res['seconds']:.3f} |")
     yield '\nReplicated / sharded per-rank ratio (profiler peak; time):\n'

@@ -1,5 +1,5 @@
-"""Resident memory of this process, read from ``/proc/self`` (Linux), for
-the CPU benchmarks."""
+"""Memory of this process for the CPU benchmarks: resident memory read from
+``/proc/self`` (Linux), and the bytes of a tensor this rank holds."""
 import gc
 from typing import Callable
 
@@ -21,3 +21,10 @@ def resident_rise(step: Callable[[], None]) -> int:
         refs.write('5')  # resets VmHWM to the current resident set
     step()
     return memory_status('VmHWM') - before
+
+
+def local_bytes(tensor) -> int:
+    """Bytes of ``tensor`` held by this rank: its local shard if it is a
+    ``DTensor`` (FSDP), else all of it."""
+    local = tensor.to_local() if hasattr(tensor, 'to_local') else tensor
+    return local.numel() * local.element_size()

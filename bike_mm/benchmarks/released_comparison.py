@@ -55,7 +55,7 @@ from typing import Dict, Iterable, List, Optional, Sequence
 import torch
 import torch.distributed as dist
 
-from .process_memory import memory_status, resident_rise
+from .process_memory import local_bytes, memory_status, resident_rise
 from .worker_processes import rank_env, worker_env
 
 MIB = 2**20
@@ -82,12 +82,6 @@ def _local_labels(cfg: dict) -> List[int]:
     return cfg['labels'][rank * batch:(rank + 1) * batch]
 
 
-def _local_bytes(tensor: torch.Tensor) -> int:
-    """Bytes this rank holds of ``tensor`` (its shard of a DTensor)."""
-    local = tensor.to_local() if hasattr(tensor, 'to_local') else tensor
-    return local.numel() * local.element_size()
-
-
 def footprint(parameters: Iterable[torch.nn.Parameter],
               optimizer: torch.optim.Optimizer) -> dict:
     """Exact MiB of the trainable parameters and the optimizer state that
@@ -95,9 +89,9 @@ def footprint(parameters: Iterable[torch.nn.Parameter],
     state = getattr(optimizer, 'optim', optimizer).state
     return dict(
         params_mib=sum(
-            _local_bytes(p) for p in parameters if p.requires_grad) / MIB,
+            local_bytes(p) for p in parameters if p.requires_grad) / MIB,
         optimizer_state_mib=sum(
-            _local_bytes(value) for per_param in state.values()
+            local_bytes(value) for per_param in state.values()
             for value in per_param.values()
             if isinstance(value, torch.Tensor)) / MIB)
 
