@@ -120,12 +120,7 @@ def bike_mm_step(cfg: dict):
     model_cfg.cls_head.update(num_classes=cfg['classes'])
     torch.manual_seed(0)
     model = MODELS.build(model_cfg).train()
-    # what the Runner does with default_runtime.py's hook: category cache
-    # file in the work dir, text tower mapped from a file
-    runner = SimpleNamespace(model=model, work_dir=cfg['work_dir'])
-    hook = CategoryCacheHook()
-    hook.before_run(runner)
-    hook.before_train(runner)
+    # in the Runner's order: wrapper, optimizer, then the hooks
     if cfg['ranks'] > 1:  # the Runner's default wrapper and its arguments
         model = MODEL_WRAPPERS.build(
             config.get('model_wrapper_cfg')
@@ -135,6 +130,12 @@ def bike_mm_step(cfg: dict):
                         'find_unused_parameters', False)),
             default_args=dict(module=model))
     optim_wrapper = build_optim_wrapper(model, config.optim_wrapper)
+    # default_runtime.py's hook: category cache file in the work dir, text
+    # tower mapped from a file
+    runner = SimpleNamespace(model=model, work_dir=cfg['work_dir'])
+    hook = CategoryCacheHook()
+    hook.before_run(runner)
+    hook.before_train(runner)
     # a batch as the data loader gives it (the model normalises it)
     data = dict(
         inputs=[
