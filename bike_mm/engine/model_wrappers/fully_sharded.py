@@ -5,6 +5,7 @@ from typing import Any, Callable, Dict, Optional, Set
 import torch
 import torch.distributed as dist
 import torch.nn as nn
+from mmengine.dist import broadcast
 from mmengine.registry import MODEL_WRAPPERS
 from open_clip.transformer import (CustomResidualAttentionBlock,
                                    ResidualAttentionBlock)
@@ -128,6 +129,13 @@ class FullyShardedModel(nn.Module):
 
     def __init__(self, module: nn.Module, **fsdp_kwargs) -> None:
         super().__init__()
+        # what the Runner does after wrapping a model, which shards cannot
+        # do (see enable_sharded_init): initialise it, then start from
+        # rank 0's weights on every rank
+        if hasattr(module, 'init_weights'):
+            module.init_weights()
+        for tensor in module.state_dict().values():
+            broadcast(tensor)
         self.module = apply_fully_shard(module, **fsdp_kwargs)
 
     # FSDP gathers parameters in the hooks of the module's __call__, which
