@@ -3,6 +3,7 @@ training on the global batch; checkpoints are plain and load back."""
 import copy
 import os.path as osp
 import subprocess
+from typing import Optional
 
 import pytest
 import torch
@@ -178,27 +179,31 @@ def test_full_checkpoint_is_plain_and_resumes(ranks, reference):
                                        rtol=0, atol=0, msg=name)
 
 
-def val_top1(log: str) -> float:
-    """acc/top1 of the last validation in a training log."""
-    lines = [line for line in log.splitlines()
-             if 'Epoch(val)' in line and 'acc/top1: ' in line]
+def logged(log: str, mode: Optional[str], key: str) -> list:
+    """The values of ``key`` in the ``Epoch(<mode>)`` lines of a training
+    log, or with ``mode`` None in the metrics line of tools/test.py."""
+    lines = [
+        line for line in log.splitlines() if f'{key}: ' in line and (
+            f'Epoch({mode})' in line if mode else line.startswith('acc/'))
+    ]
     assert lines, log[-2000:]
-    return float(lines[-1].split('acc/top1: ')[1].split()[0])
+    return [float(line.split(f'{key}: ')[1].split()[0]) for line in lines]
 
 
 @pytest.mark.e2e
-def test_dist_train_saves_plain_checkpoints_and_resumes(demo_data, tmp_path):
+def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
+        demo_data, tmp_path):
     options = dict(
         demo_cfg_options(demo_data), **{
-            'model_wrapper_cfg.type': 'FullyShardedModel',
             'train_cfg.val_begin': 1,
             'train_cfg.val_interval': 1,
+            'default_hooks.logger.interval': 1,
         })
+    fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel'}
     env = checkout_env(PORT=str(free_port()))
-    work_dir = tmp_path / 'train'
 
-    def train(epochs, *extra):
-        cli = [f'{k}={v}' for k, v in options.items()]
+    def train(work_dir, epochs, *extra, **more_options):
+        cli = [f'{k}={v}' for k, v in dict(options, **more_options).items()]
         result = subprocess.run([
             'bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'),
             DEMO_CONFIG, str(WORLD_SIZE), '--work-dir', str(work_dir),
@@ -208,7 +213,8 @@ def test_dist_train_saves_plain_checkpoints_and_resumes(demo_data, tmp_path):
         assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
         return result.stdout + result.stderr
 
-    log = train(1)
+    work_dir = tmp_path / 'fsdp'
+    first = train(work_dir, 1, **fsdp)
     checkpoint = torch.load(work_dir / 'epoch_1.pth', weights_only=False)
     # the state dict of the model without FSDP: same keys, full shapes
     cfg = Config.fromfile(DEMO_CONFIG)
@@ -226,10 +232,15 @@ def test_dist_train_saves_plain_checkpoints_and_resumes(demo_data, tmp_path):
         tmp_path / 'test', '--cfg-options',
         *[f'{k}={v}' for k, v in demo_cfg_options(demo_data).items()],
         'test_dataloader.dataset.ann_file=' + osp.join(demo_data, 'val.txt'))
-    tested = [line for line in test.stdout.splitlines()
-              if line.startswith('acc/top1: ')]
-    assert tested, test.stdout[-2000:]
-    assert float(tested[-1].split()[1]) == pytest.approx(val_top1(log))
-    log = train(2, '--resume')
-    assert 'resumed epoch: 1' in log
-    assert osp.exists(work_dir / 'epoch_2.pth')
+    for key in ('acc/top1', 'acc/top5', 'acc/mean1'):
+        assert logged(test.stdout, None, key)[-1] == pytest.approx(
+            logged(first, 'val', key)[-1])
+    resumed = train(work_dir, 2, '--resume', **fsdp)
+    assert 'resumed epoch: 1' in resumed
+    # DDP without interruption: the same losses and accuracies, before and
+    # after the resume
+    ddp = train(tmp_path / 'ddp', 2)
+    for mode, key in (('train', 'loss'), ('val', 'acc/top1')):
+        expected = logged(ddp, mode, key)
+        got = logged(first, mode, key) + logged(resumed, mode, key)
+        assert got == pytest.approx(expected, rel=1e-3), (mode, key)
