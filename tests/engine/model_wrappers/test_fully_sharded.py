@@ -34,7 +34,11 @@ OPTIM_WRAPPER = dict(
 
 def make_model() -> torch.nn.Module:
     torch.manual_seed(0)
-    return MODELS.build(tiny_bike_model(temporal_layers=1)).double()
+    cfg = tiny_bike_model(temporal_layers=1)
+    # as in the BIKE configs: FSDP gathers each block's parameters again
+    # when it is recomputed in the backward pass
+    cfg['backbone']['grad_checkpointing'] = True
+    return MODELS.build(cfg).double()
 
 
 def batch(step: int, samples: slice) -> dict:
