@@ -1,6 +1,6 @@
 """Fully sharded data parallel training (torch's FSDP2) under mmengine's
 plain ``Runner``, on gloo (CPU) and NCCL."""
-from typing import Any, Callable, Dict, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 import torch
 import torch.distributed as dist
@@ -12,6 +12,7 @@ from open_clip.transformer import (CustomResidualAttentionBlock,
 from torch.distributed.fsdp import fully_shard
 from torch.distributed.tensor import DTensor, distribute_tensor
 
+from ...models.backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ...models.common.video_specific_prompt import PromptGeneratorBlock
 
 #: Module types sharded as units of their own (their parameters are
@@ -28,6 +29,15 @@ def is_sharded_block(module: nn.Module) -> bool:
     plain modules)."""
     return isinstance(module, SHARDED_BLOCK_TYPES) and any(
         p.requires_grad for p in module.parameters())
+
+
+def _frame_interaction_units(module: nn.Module) -> List[List[nn.Module]]:
+    """``[frame interaction, its vision block]`` of every
+    :class:`CrossFrameOpenCLIP` in ``module``."""
+    return [[interaction, clip.clip.visual.transformer.resblocks[int(i)]]
+            for clip in module.modules()
+            if isinstance(clip, CrossFrameOpenCLIP)
+            for i, interaction in clip.frame_interactions.items()]
 
 
 def _average_gradient_over_ranks(param: torch.Tensor) -> None:
@@ -55,8 +65,10 @@ def apply_fully_shard(module: nn.Module,
       after they are accumulated, as DDP would.
 
     A block must be run by calling it (FSDP gathers its parameters in its
-    forward hooks); a module that runs a block's sub-layers directly (e.g.
-    :class:`TokenT1D`) needs ``is_block`` to leave that block to the root.
+    forward hooks). A frame interaction of a :class:`CrossFrameOpenCLIP`
+    gets its vision block as an argument and may run the block's sub-layers
+    instead (:class:`TokenT1D`), so each interaction and its block form one
+    unit, gathered when the interaction is called.
 
     Args:
         module (nn.Module): The model, on its training device.
@@ -72,11 +84,15 @@ def apply_fully_shard(module: nn.Module,
         p
         for p in module.parameters() if not p.requires_grad or p.dim() == 0
     }
-    for name, sub in module.named_modules():
-        if name and is_block(sub):
-            fully_shard(
-                sub, ignored_params=plain & set(sub.parameters()),
-                **fsdp_kwargs)
+    grouped = _frame_interaction_units(module)
+    blocks = [[sub] for name, sub in module.named_modules()
+              if name and is_block(sub) and
+              not any(sub in unit for unit in grouped)]
+    for unit in grouped + blocks:
+        params = {p for sub in unit for p in sub.parameters()}
+        if any(p.requires_grad for p in params):
+            fully_shard(unit if len(unit) > 1 else unit[0],
+                        ignored_params=plain & params, **fsdp_kwargs)
     fully_shard(module, ignored_params=plain, **fsdp_kwargs)
     for param in plain:
         if param.requires_grad:

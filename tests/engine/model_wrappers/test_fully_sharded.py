@@ -248,3 +248,49 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
         expected = logged(ddp, mode, key)
         got = logged(first, mode, key) + logged(resumed, mode, key)
         assert got == pytest.approx(expected, rel=1e-3), (mode, key)
+
+
+FRAME_INTERACTIONS = ('TokenT1D', 'CrossFrameMessage')
+
+
+def make_cross_frame_model(interaction: str) -> torch.nn.Module:
+    """Tiny BIKE on a CrossFrameOpenCLIP whose vision blocks run through a
+    frame interaction (TokenT1D runs the block's sub-layers itself)."""
+    torch.manual_seed(0)
+    cfg = tiny_bike_model(temporal_layers=0)
+    cfg['backbone'] = dict(
+        type='CrossFrameOpenCLIP', arch='ViT-Tiny-16', pretrained=None,
+        frame_interaction=dict(type=interaction))
+    return MODELS.build(cfg).double()
+
+
+def _interaction_worker(rank: int, store: str, out: str) -> None:
+    torch.set_num_threads(1)
+    dist.init_process_group('gloo', init_method=f'file://{store}',
+                            rank=rank, world_size=WORLD_SIZE)
+    params = {}
+    for interaction in FRAME_INTERACTIONS:
+        wrapper = FullyShardedModel(make_cross_frame_model(interaction))
+        optim_wrapper = build_optim_wrapper(wrapper.module, OPTIM_WRAPPER)
+        train(wrapper, optim_wrapper, slice(2 * rank, 2 * rank + 2),
+              range(2))
+        params[interaction] = full_params(wrapper.module)
+    torch.save(params, f'{out}.{rank}')
+    dist.destroy_process_group()
+
+
+@pytest.mark.e2e
+def test_frame_interactions_train_as_on_the_global_batch(tmp_path):
+    out = str(tmp_path / 'rank')
+    mp.start_processes(_interaction_worker,
+                       args=(str(tmp_path / 'store'), out),
+                       nprocs=WORLD_SIZE, start_method='fork')
+    got = torch.load(f'{out}.0')
+    for interaction in FRAME_INTERACTIONS:
+        model = make_cross_frame_model(interaction)
+        train(model, build_optim_wrapper(model, OPTIM_WRAPPER), slice(None),
+              range(2))
+        for name, param in model.named_parameters():
+            torch.testing.assert_close(got[interaction][name],
+                                       param.detach(), **CLOSE,
+                                       msg=f'{interaction}: {name}')
