@@ -133,10 +133,11 @@ class FullyShardedModel(nn.Module):
 
     Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` in a
     config (``--cfg-options model_wrapper_cfg.type=FullyShardedModel``).
-    Checkpoints stay plain full state dicts (``ConsolidateShardedOptimizer
-    Hook`` gathers them through :meth:`full_state_dicts` and converts loaded
-    ones through :meth:`shard_checkpoint`), so single-process tools and the
-    DDP runner read them, and a sharded run loads and resumes from them.
+    Checkpoints stay plain full state dicts, which single-process tools
+    and the DDP runner read and a sharded run loads and resumes from:
+    :class:`ConsolidateShardedOptimizerHook` gathers them through
+    :meth:`full_state_dicts` and shards loaded ones through
+    :meth:`shard_checkpoint`.
 
     Args:
         module (nn.Module): The model (an mmengine ``BaseModel``).
