@@ -18,10 +18,11 @@ if importlib.util.find_spec('mmcv') is None:
 
 from .engine import (  # noqa: E402
     enable_cpu_distributed, enable_package_configs,
-    enable_safe_checkpoint_loading)
+    enable_safe_checkpoint_loading, enable_sharded_init)
 
 enable_safe_checkpoint_loading()
 enable_cpu_distributed()
+enable_sharded_init()
 enable_package_configs()
 
 from . import datasets, evaluation, models, structures  # noqa: E402,F401

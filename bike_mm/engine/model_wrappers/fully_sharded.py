@@ -1,16 +1,18 @@
 """Fully sharded data parallel training (torch's FSDP2) under mmengine's
 plain ``Runner``, on gloo (CPU) and NCCL."""
-from typing import Any, Callable, Dict, Optional, Set
+from typing import Any, Callable, Dict, List, Optional, Set
 
 import torch
 import torch.distributed as dist
 import torch.nn as nn
+from mmengine.dist import broadcast
 from mmengine.registry import MODEL_WRAPPERS
 from open_clip.transformer import (CustomResidualAttentionBlock,
                                    ResidualAttentionBlock)
 from torch.distributed.fsdp import fully_shard
 from torch.distributed.tensor import DTensor, distribute_tensor
 
+from ...models.backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ...models.common.video_specific_prompt import PromptGeneratorBlock
 
 #: Module types sharded as units of their own (their parameters are
@@ -27,6 +29,15 @@ def is_sharded_block(module: nn.Module) -> bool:
     plain modules)."""
     return isinstance(module, SHARDED_BLOCK_TYPES) and any(
         p.requires_grad for p in module.parameters())
+
+
+def _frame_interaction_units(module: nn.Module) -> List[List[nn.Module]]:
+    """``[frame interaction, its vision block]`` of every
+    :class:`CrossFrameOpenCLIP` in ``module``."""
+    return [[interaction, clip.clip.visual.transformer.resblocks[int(i)]]
+            for clip in module.modules()
+            if isinstance(clip, CrossFrameOpenCLIP)
+            for i, interaction in clip.frame_interactions.items()]
 
 
 def _average_gradient_over_ranks(param: torch.Tensor) -> None:
@@ -54,8 +65,10 @@ def apply_fully_shard(module: nn.Module,
       after they are accumulated, as DDP would.
 
     A block must be run by calling it (FSDP gathers its parameters in its
-    forward hooks); a module that runs a block's sub-layers directly (e.g.
-    :class:`TokenT1D`) needs ``is_block`` to leave that block to the root.
+    forward hooks). A frame interaction of a :class:`CrossFrameOpenCLIP`
+    gets its vision block as an argument and may run the block's sub-layers
+    instead (:class:`TokenT1D`), so each interaction and its block form one
+    unit, gathered when the interaction is called.
 
     Args:
         module (nn.Module): The model, on its training device.
@@ -71,11 +84,15 @@ def apply_fully_shard(module: nn.Module,
         p
         for p in module.parameters() if not p.requires_grad or p.dim() == 0
     }
-    for name, sub in module.named_modules():
-        if name and is_block(sub):
-            fully_shard(
-                sub, ignored_params=plain & set(sub.parameters()),
-                **fsdp_kwargs)
+    grouped = _frame_interaction_units(module)
+    blocks = [[sub] for name, sub in module.named_modules()
+              if name and is_block(sub) and
+              not any(sub in unit for unit in grouped)]
+    for unit in grouped + blocks:
+        params = {p for sub in unit for p in sub.parameters()}
+        if any(p.requires_grad for p in params):
+            fully_shard(unit if len(unit) > 1 else unit[0],
+                        ignored_params=plain & params, **fsdp_kwargs)
     fully_shard(module, ignored_params=plain, **fsdp_kwargs)
     for param in plain:
         if param.requires_grad:
@@ -116,10 +133,11 @@ class FullyShardedModel(nn.Module):
 
     Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` in a
     config (``--cfg-options model_wrapper_cfg.type=FullyShardedModel``).
-    Checkpoints stay plain full state dicts (``ConsolidateShardedOptimizer
-    Hook`` gathers them through :meth:`full_state_dicts` and converts loaded
-    ones through :meth:`shard_checkpoint`), so single-process tools and the
-    DDP runner read them, and a sharded run loads and resumes from them.
+    Checkpoints stay plain full state dicts, which single-process tools
+    and the DDP runner read and a sharded run loads and resumes from:
+    :class:`ConsolidateShardedOptimizerHook` gathers them through
+    :meth:`full_state_dicts` and shards loaded ones through
+    :meth:`shard_checkpoint`.
 
     Args:
         module (nn.Module): The model (an mmengine ``BaseModel``).
@@ -128,6 +146,13 @@ class FullyShardedModel(nn.Module):
 
     def __init__(self, module: nn.Module, **fsdp_kwargs) -> None:
         super().__init__()
+        # what the Runner does after wrapping a model, which shards cannot
+        # do (see enable_sharded_init): initialise it, then start from
+        # rank 0's weights on every rank
+        if hasattr(module, 'init_weights'):
+            module.init_weights()
+        for tensor in module.state_dict().values():
+            broadcast(tensor)
         self.module = apply_fully_shard(module, **fsdp_kwargs)
 
     # FSDP gathers parameters in the hooks of the module's __call__, which
