@@ -44,6 +44,7 @@ need more than this 23 GiB machine has); ``interleave`` overrides it.
 import gc
 import importlib.util
 import json
+import os
 import os.path as osp
 import statistics
 import subprocess
@@ -212,14 +213,18 @@ def released_step(cfg: dict):
         list(model.parameters()) + list(head.parameters()), optimizer)
 
 
-def _report(**values) -> None:
-    # marked: the released code prints to stdout too
-    print(_REPORT + json.dumps(values), flush=True)
-
-
 def run_worker(side: str, cfg: dict) -> None:
     """Worker loop of one rank: build, report, then one step per line
     read."""
+    # the reports keep stdout; all else printed (the released code,
+    # mmengine) goes to stderr: a rank stalled on a full stdout pipe that
+    # the parent does not read yet would stall the collectives of all
+    reports = os.fdopen(os.dup(sys.stdout.fileno()), 'w')
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+
+    def report(**values) -> None:
+        print(_REPORT + json.dumps(values), file=reports, flush=True)
+
     torch.set_num_threads(1)
     gc.collect()
     bare = memory_status('VmRSS')
@@ -228,13 +233,13 @@ def run_worker(side: str, cfg: dict) -> None:
         dist.init_process_group('gloo')
     step, count = (bike_mm_step if side == 'bike_mm' else released_step)(
         cfg)
-    _report(setup_s=time.perf_counter() - start)
+    report(setup_s=time.perf_counter() - start)
     while sys.stdin.readline():
         start = time.perf_counter()
         peak = resident_rise(step)
         seconds = time.perf_counter() - start
         gc.collect()
-        _report(step_s=seconds, peak_mib=peak / MIB,
+        report(step_s=seconds, peak_mib=peak / MIB,
                 held_mib=(memory_status('VmRSS') - bare) / MIB, **count())
     if cfg['ranks'] > 1:  # leave together, as the tools' ranks do
         dist.barrier()
