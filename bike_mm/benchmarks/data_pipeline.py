@@ -31,6 +31,7 @@ import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+from torch.utils.data import DataLoader, Dataset
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'bike',
@@ -115,8 +116,9 @@ def released_modules(released_path: str):
         video = _load_file('released_video',
                            osp.join(released_path, 'datasets', 'video.py'))
     except ImportError as err:  # its requirements (pandas) are not ours
-        raise ValueError(f'the released code in {released_path} cannot be '
-                         f'imported: {err}; install its requirements')
+        raise ValueError(
+            f'the released code in {released_path} cannot be imported: '
+            f'{err}; install its requirements') from None
     transforms = _load_file(
         'released_transforms',
         osp.join(released_path, 'datasets', 'transforms.py'))
@@ -145,27 +147,33 @@ def released_train_transform(transforms, input_size: int = 224):
     ])
 
 
-def released_loader(modules, root: str, name: str, total_frames: int,
-                    num_frames: int, work_dir: str,
-                    modality: str) -> ClipLoader:
-    """One clip of ``num_frames`` through the released ``Video_dataset``:
-    ``modality`` ``'video'`` (``root/name`` a video) or ``'RGB'`` (a frame
-    folder of ``total_frames``)."""
-    video, transforms = modules
-    augment = released_train_transform(transforms)
+def released_dataset(modules, root: str, name: str, total_frames: int,
+                     num_frames: int, work_dir: str, modality: str,
+                     transform, length: int = 1):
+    """The released ``Video_dataset`` of ``length`` copies of one video:
+    ``modality`` ``'video'`` (``root/name`` a video) or ``'RGB'`` (a
+    frame folder of ``total_frames``), clips of ``num_frames``."""
+    list_file = osp.join(work_dir, f'released_{modality}_{name}.txt')
+    with open(list_file, 'w') as f:
+        f.write(f'{name} {total_frames} 0\n' * length)
+    return modules[0].Video_dataset(
+        root, list_file, labels_file=None, num_segments=num_frames,
+        modality=modality, image_tmpl=FRAME_TEMPLATE, transform=transform,
+        random_shift=True, index_bias=1)
+
+
+def released_loader(modules, *source) -> ClipLoader:
+    """One clip through the released code (``source``: the arguments of
+    :func:`released_dataset` up to ``transform``), timed in two stages:
+    decoding ends when its transform is called."""
+    augment = released_train_transform(modules[1])
     times = {}
 
     def timed(item):
         times['decoded'] = time.perf_counter()
         return augment(item)
 
-    list_file = osp.join(work_dir, f'released_{modality}_{name}.txt')
-    with open(list_file, 'w') as f:
-        f.write(f'{name} {total_frames} 0\n')
-    dataset = video.Video_dataset(
-        root, list_file, labels_file=None, num_segments=num_frames,
-        modality=modality, image_tmpl=FRAME_TEMPLATE, transform=timed,
-        random_shift=True, index_bias=1)
+    dataset = released_dataset(modules, *source, transform=timed)
 
     def load() -> Tuple[float, float]:
         start = time.perf_counter()
@@ -174,6 +182,38 @@ def released_loader(modules, root: str, name: str, total_frames: int,
             'decoded']
 
     return load
+
+
+class PipelineDataset(Dataset):
+    """``length`` copies of one sample through a bike_mm pipeline (built in
+    the process that reads it)."""
+
+    def __init__(self, pipeline: Sequence[dict], sample: dict,
+                 length: int) -> None:
+        self.pipeline, self.sample, self.length = pipeline, sample, length
+        self.compose = None
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __getitem__(self, index: int) -> dict:
+        if self.compose is None:
+            from mmengine.dataset import Compose
+            self.compose = Compose(self.pipeline)
+        return self.compose(dict(self.sample))
+
+
+def loader_rate(dataset, workers: int, batch_size: int,
+                collate_fn=None) -> float:
+    """Clips/s of a DataLoader over ``dataset``, from its first batch (the
+    workers started) to its last."""
+    loader = DataLoader(dataset, batch_size=batch_size, num_workers=workers,
+                        collate_fn=collate_fn, drop_last=True)
+    batches = iter(loader)
+    next(batches)
+    start = time.perf_counter()
+    clips = sum(batch_size for _ in batches)
+    return clips / (time.perf_counter() - start)
 
 
 def extract_frames(video: str, out_dir: str) -> Tuple[str, int]:
@@ -187,12 +227,22 @@ def extract_frames(video: str, out_dir: str) -> Tuple[str, int]:
     return frame_dir, len(os.listdir(frame_dir))
 
 
-def build_rows(videos: Sequence[str], work_dir: str,
-               released_path: Optional[str], config: str = DEFAULT_CONFIG
-               ) -> Dict[Tuple[str, str, str], ClipLoader]:
-    """The clip loaders of every row, keyed by ``(source, side, setting)``:
-    each video and its frame folder, bike_mm as configured and with the
-    released side's decord threads, and the released code."""
+def prepare(videos: Sequence[str], work_dir: str,
+            released_path: Optional[str], config: str = DEFAULT_CONFIG
+            ) -> Tuple[List[tuple], Optional[tuple], dict]:
+    """Check the inputs, extract the frame folders, set the threads.
+
+    Returns:
+        tuple: The sources ``(name, bike_mm pipeline, its input,
+        released_dataset arguments up to transform)``, each video then its
+        frame folder; the released modules (None without a checkout); the
+        config's ``train_dataloader``.
+    """
+    from mmengine.config import Config
+    for path in videos:
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'{path}: video not found')
+    modules = released_modules(released_path) if released_path else None
     video_pipe, frame_pipe, cv2_threads = config_pipelines(config)
     import cv2
     import torch
@@ -200,37 +250,66 @@ def build_rows(videos: Sequence[str], work_dir: str,
     cv2.setNumThreads(cv2_threads)
     num_frames = next(step['clip_len'] for step in video_pipe
                       if step['type'] == 'ReleasedUniformSample')
-    for path in videos:
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'{path}: video not found')
-    modules = released_modules(released_path) if released_path else None
     os.makedirs(work_dir, exist_ok=True)
-    equal_threads = [dict(step, num_threads=0)
-                     if step['type'] == 'DecordInit' else step
-                     for step in video_pipe]
-    rows = {}
+    sources = []
     for path in videos:
         video = osp.basename(path)
         frame_dir, total = extract_frames(path, work_dir)
-        frames = f'{video} frames'
-        rows[(video, 'bike_mm', 'config')] = bike_mm_loader(
-            video_pipe, dict(filename=path, label=0, start_index=0,
-                             modality='RGB'))
-        rows[(video, 'bike_mm', 'decord threads 0')] = bike_mm_loader(
-            equal_threads, dict(filename=path, label=0, start_index=0,
-                                modality='RGB'))
-        rows[(frames, 'bike_mm', 'config')] = bike_mm_loader(
-            frame_pipe, dict(frame_dir=frame_dir, total_frames=total,
+        sources.append((video, video_pipe,
+                        dict(filename=path, label=0, start_index=0,
+                             modality='RGB'),
+                        (osp.dirname(osp.abspath(path)), video, total,
+                         num_frames, work_dir, 'video')))
+        sources.append((f'{video} frames', frame_pipe,
+                        dict(frame_dir=frame_dir, total_frames=total,
                              filename_tmpl=FRAME_TEMPLATE, label=0,
-                             start_index=1, modality='RGB'))
+                             start_index=1, modality='RGB'),
+                        (work_dir, osp.basename(frame_dir), total,
+                         num_frames, work_dir, 'RGB')))
+    return sources, modules, Config.fromfile(config).train_dataloader
+
+
+def build_rows(sources: Sequence[tuple], modules: Optional[tuple]
+               ) -> Dict[Tuple[str, str, str], ClipLoader]:
+    """The clip loaders of every row, keyed by ``(source, side, setting)``:
+    bike_mm as configured (and on videos with decord's automatic threads,
+    the released code's), then the released code."""
+    rows = {}
+    for name, pipeline, sample, released in sources:
+        rows[(name, 'bike_mm', 'config')] = bike_mm_loader(pipeline, sample)
+        if pipeline[0]['type'] == 'DecordInit':
+            auto = [dict(pipeline[0], num_threads=0), *pipeline[1:]]
+            rows[(name, 'bike_mm', 'decord threads 0')] = bike_mm_loader(
+                auto, sample)
         if modules:
-            rows[(video, 'released', 'released')] = released_loader(
-                modules, osp.dirname(osp.abspath(path)), video, total,
-                num_frames, work_dir, 'video')
-            rows[(frames, 'released', 'released')] = released_loader(
-                modules, work_dir, osp.basename(frame_dir), total,
-                num_frames, work_dir, 'RGB')
+            rows[(name, 'released', 'released')] = released_loader(
+                modules, *released)
     return rows
+
+
+def measure_loaders(sources: Sequence[tuple], modules: Optional[tuple],
+                    loader_cfg: dict, clips: int,
+                    released_workers: int = 4,
+                    batch_size: int = 4) -> Dict[tuple, float]:
+    """Clips/s through DataLoaders of ``clips`` clips: bike_mm with the
+    config's workers, the released code with its configs' 4 (both at
+    ``batch_size``), bike_mm then released on each source."""
+    from mmengine.dataset import pseudo_collate
+    workers = loader_cfg['num_workers']
+    rates = {}
+    for name, pipeline, sample, released in sources:
+        rates[(name, 'bike_mm', f'DataLoader, {workers} workers')] = \
+            loader_rate(PipelineDataset(pipeline, sample, clips), workers,
+                        batch_size, pseudo_collate)
+        if modules:
+            dataset = released_dataset(
+                modules, *released,
+                transform=released_train_transform(modules[1]),
+                length=clips)
+            rates[(name, 'released',
+                   f'DataLoader, {released_workers} workers')] = \
+                loader_rate(dataset, released_workers, batch_size)
+    return rates
 
 
 def measure(rows: Dict[tuple, ClipLoader], repeats: int,
@@ -276,16 +355,41 @@ def format_results(results: Dict[tuple, dict]) -> str:
     return '\n'.join(lines)
 
 
+def format_loader_rates(rates: Dict[tuple, float]) -> str:
+    """A markdown table of DataLoader clips/s with the ratio to the
+    released code's on the same source."""
+    lines = ['| source | side | setting | clips/s | speed-up |',
+             '|---|---|---|---|---|']
+    released = {source: rate for (source, side, _), rate in rates.items()
+                if side == 'released'}
+    for (source, side, setting), rate in rates.items():
+        ratio = f'{rate / released[source]:.2f}x' \
+            if source in released else ''
+        lines.append(f'| {source} | {side} | {setting} | {rate:.2f} | '
+                     f'{ratio} |')
+    return '\n'.join(lines)
+
+
 def run(videos: Sequence[str], work_dir: str,
         released_path: Optional[str] = None, repeats: int = 10,
-        config: str = DEFAULT_CONFIG) -> Dict[tuple, dict]:
-    """Build every row and measure it (seeded sampling and crops)."""
+        config: str = DEFAULT_CONFIG, loader_clips: int = 0
+        ) -> Tuple[Dict[tuple, dict], Dict[tuple, float]]:
+    """Measure every row (seeded sampling and crops), then the DataLoaders
+    when ``loader_clips`` > 0.
+
+    Returns:
+        tuple: :func:`measure`'s rows and :func:`measure_loaders`' rates
+        (empty without ``loader_clips``).
+    """
     import random
 
     import torch
-    rows = build_rows(videos, work_dir, released_path, config)
+    sources, modules, loader_cfg = prepare(videos, work_dir, released_path,
+                                           config)
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)
-    return measure(rows, repeats)
-
+    results = measure(build_rows(sources, modules), repeats)
+    rates = measure_loaders(sources, modules, loader_cfg, loader_clips) \
+        if loader_clips else {}
+    return results, rates

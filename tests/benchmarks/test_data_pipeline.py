@@ -8,10 +8,12 @@ import decord
 import pytest
 
 from bike_mm.benchmarks.data_pipeline import (config_pipelines,
+                                              format_loader_rates,
                                               format_results, run)
 from tests.helpers import REPO_ROOT
 
 RELEASED = os.environ.get('BIKE_RELEASED')
+DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'bike_tiny_demo.py')
 STAGES = ('decode_s', 'augment_s', 'total_s', 'cpu_s')
 
 
@@ -35,7 +37,8 @@ def test_the_zoo_configs_pipelines_are_measured():
 def test_bike_mm_rows_on_a_video_and_its_frames(demo_data, tmp_path):
     video = demo_video(demo_data)
     name = osp.basename(video)
-    results = run([video], str(tmp_path), repeats=2)
+    results, rates = run([video], str(tmp_path), repeats=2)
+    assert rates == {}
     assert list(results) == [(name, 'bike_mm', 'config'),
                              (name, 'bike_mm', 'decord threads 0'),
                              (f'{name} frames', 'bike_mm', 'config')]
@@ -68,6 +71,23 @@ def test_ratios_are_to_the_released_row_of_the_same_source():
                         '100.00 | 10 | 4.00x | 3.00x |')
 
 
+def test_dataloaders_with_the_configs_workers(demo_data, tmp_path):
+    video = demo_video(demo_data)
+    name = osp.basename(video)
+    _, rates = run([video], str(tmp_path), repeats=1, config=DEMO_CONFIG,
+                   loader_clips=16)
+    # the demo config's 2 workers, batches of 4
+    assert list(rates) == [(name, 'bike_mm', 'DataLoader, 2 workers'),
+                           (f'{name} frames', 'bike_mm',
+                            'DataLoader, 2 workers')]
+    assert all(rate > 0 for rate in rates.values())
+    rates[(name, 'released', 'DataLoader, 4 workers')] = rates[
+        (name, 'bike_mm', 'DataLoader, 2 workers')] / 2
+    lines = format_loader_rates(rates).splitlines()
+    assert lines[2].endswith(' | 2.00x |')
+    assert lines[3].endswith(' |  |')  # frames: no released rate
+
+
 def test_a_folder_without_the_released_code_is_refused(demo_data,
                                                        tmp_path):
     with pytest.raises(FileNotFoundError,
@@ -84,8 +104,10 @@ def test_a_folder_without_the_released_code_is_refused(demo_data,
 def test_released_rows(demo_data, tmp_path):
     video = demo_video(demo_data)
     name = osp.basename(video)
-    results = run([video], str(tmp_path), RELEASED, repeats=2)
+    results, rates = run([video], str(tmp_path), RELEASED, repeats=2,
+                         config=DEMO_CONFIG, loader_clips=8)
     for source in (name, f'{name} frames'):
         released = results[(source, 'released', 'released')]
         assert all(released[key] > 0 for key in STAGES), released
+        assert rates[(source, 'released', 'DataLoader, 4 workers')] > 0
     assert len(format_results(results).splitlines()) == 2 + 5

@@ -8,13 +8,16 @@ you give (github.com/whwu95/BIKE; it needs pandas):
 
     python tools/benchmarks/data_pipeline.py --video VIDEO [VIDEO ...] \\
         --work-dir work_dirs/data_pipeline --released /path/to/BIKE \\
-        [--repeats 10] [--config CONFIG]
+        [--repeats 10] [--config CONFIG] [--loader-clips 96]
 
-Without --released only bike_mm's rows are measured.
+Without --released only bike_mm's rows are measured. --loader-clips adds
+clips/s through DataLoaders (bike_mm: the config's workers; released: 4,
+its configs' setting; batches of 4).
 """
 import argparse
 
 from bike_mm.benchmarks.data_pipeline import (DEFAULT_CONFIG,
+                                              format_loader_rates,
                                               format_results, run)
 from bike_mm.engine.cli import run_tool
 
@@ -31,10 +34,15 @@ def main() -> None:
     parser.add_argument('--config', default=DEFAULT_CONFIG,
                         help='bike_mm config whose training pipeline runs '
                         '(default: BIKE ViT-B/32 8 frames, Kinetics-400)')
+    parser.add_argument('--loader-clips', type=int, default=0,
+                        help='clips per DataLoader measurement (0: none)')
     args = parser.parse_args()
-    results = run(args.video, args.work_dir, args.released, args.repeats,
-                  args.config)
+    results, rates = run(args.video, args.work_dir, args.released,
+                         args.repeats, args.config, args.loader_clips)
     print(format_results(results))
+    if rates:
+        print()
+        print(format_loader_rates(rates))
 
 
 if __name__ == '__main__':
