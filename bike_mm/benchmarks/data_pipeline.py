@@ -205,14 +205,13 @@ class PipelineDataset(Dataset):
 
 def loader_rate(dataset, workers: int, batch_size: int,
                 collate_fn=None) -> float:
-    """Clips/s of a DataLoader over ``dataset``, from its first batch (the
-    workers started) to its last."""
+    """Clips/s of a DataLoader over ``dataset``, from starting its workers
+    to its last batch (the workers' prefetched batches would flatter a
+    clock started later)."""
+    start = time.perf_counter()
     loader = DataLoader(dataset, batch_size=batch_size, num_workers=workers,
                         collate_fn=collate_fn, drop_last=True)
-    batches = iter(loader)
-    next(batches)
-    start = time.perf_counter()
-    clips = sum(batch_size for _ in batches)
+    clips = sum(batch_size for _ in loader)
     return clips / (time.perf_counter() - start)
 
 
@@ -289,27 +288,33 @@ def build_rows(sources: Sequence[tuple], modules: Optional[tuple]
 
 def measure_loaders(sources: Sequence[tuple], modules: Optional[tuple],
                     loader_cfg: dict, clips: int,
-                    released_workers: int = 4,
-                    batch_size: int = 4) -> Dict[tuple, float]:
+                    released_workers: int = 4, batch_size: int = 4,
+                    rounds: int = 2) -> Dict[tuple, float]:
     """Clips/s through DataLoaders of ``clips`` clips: bike_mm with the
     config's workers, the released code with its configs' 4 (both at
-    ``batch_size``), bike_mm then released on each source."""
+    ``batch_size``); on each source the sides take turns for ``rounds``,
+    and the median is kept."""
     from mmengine.dataset import pseudo_collate
     workers = loader_cfg['num_workers']
-    rates = {}
+    loaders = {}
     for name, pipeline, sample, released in sources:
-        rates[(name, 'bike_mm', f'DataLoader, {workers} workers')] = \
-            loader_rate(PipelineDataset(pipeline, sample, clips), workers,
-                        batch_size, pseudo_collate)
+        loaders[(name, 'bike_mm', f'DataLoader, {workers} workers')] = (
+            PipelineDataset(pipeline, sample, clips), workers,
+            pseudo_collate)
         if modules:
             dataset = released_dataset(
                 modules, *released,
                 transform=released_train_transform(modules[1]),
                 length=clips)
-            rates[(name, 'released',
-                   f'DataLoader, {released_workers} workers')] = \
-                loader_rate(dataset, released_workers, batch_size)
-    return rates
+            loaders[(name, 'released',
+                     f'DataLoader, {released_workers} workers')] = (
+                         dataset, released_workers, None)
+    rates = {key: [] for key in loaders}
+    for _ in range(rounds):
+        for key, (dataset, num_workers, collate_fn) in loaders.items():
+            rates[key].append(
+                loader_rate(dataset, num_workers, batch_size, collate_fn))
+    return {key: statistics.median(values) for key, values in rates.items()}
 
 
 def measure(rows: Dict[tuple, ClipLoader], repeats: int,
