@@ -13,9 +13,9 @@ from bike_mm.datasets import video_dataloaders  # noqa: E402
 # video reader and 8 persistent workers per GPU. Workers, not decoding
 # threads, keep the cores busy: decord's automatic threads (0) cost more CPU
 # time per clip, so with every core taken by a worker they lower the
-# throughput. One CPU core gives ~40 clips/s of 8 frames from ~272p H.264
-# videos (Kinetics-like), ~120 from frame folders, ~1.3 from 1080p videos;
-# 8 workers cover a GPU's training step of 32 clips at <= 340p.
+# throughput. One CPU core gives ~33 clips/s of 8 frames from a 272p H.264
+# video (Kinetics-like), ~125 from its frame folder, ~1.6 from a 1080p one;
+# if IterTimerHook's data_time grows, raise num_workers or use frames.
 train_dataloader, val_dataloader, test_dataloader = video_dataloaders(
     num_frames=8, input_size=224, decord_threads=1)
 train_dataloader.update(
