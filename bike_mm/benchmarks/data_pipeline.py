@@ -13,9 +13,9 @@ medians reported with ratios to the released row of the same source:
 - **released**: ``datasets/video.py`` (``Video_dataset``: sampling, decord
   or PIL loading) and ``datasets/transforms.py`` of github.com/whwu95/BIKE,
   imported from a checkout you give (never copied into bike_mm), with the
-  training transform of its ``utils/Augmentation.py`` for Kinetics at
-  224px (scale to 256, random sized crop, flip, grayscale 0.2, stack,
-  float tensor, normalise). *Decode* ends when its transform is called.
+  training transform of its ``utils/Augmentation.py`` for Kinetics at the
+  config's input size (224: scale to 256, random sized crop, flip,
+  grayscale 0.2, stack, float tensor, normalise). *Decode* ends when its transform is called.
 
 Both sides run as in a DataLoader worker: one torch thread and OpenCV's
 threads as the configs set them (``env_cfg.mp_cfg.opencv_num_threads``);
@@ -23,7 +23,6 @@ decord's threads are each side's own (released: decord's default, 0 =
 automatic). The *CPU* column is the process time of a clip over all
 threads: with every core busy with workers, throughput is cores / CPU.
 """
-import importlib.util
 import os
 import os.path as osp
 import statistics
@@ -33,7 +32,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from torch.utils.data import DataLoader, Dataset
 
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from .released_comparison import REPO_ROOT, _load_file
+
 DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'bike',
                           'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')
 RELEASED_SOURCES = ('datasets/video.py', 'datasets/transforms.py')
@@ -46,14 +46,6 @@ FRAME_TEMPLATE = 'img_{:05d}.jpg'
 ClipLoader = Callable[[], Tuple[float, float]]
 
 
-def _load_file(name: str, path: str):
-    """Import one source file of the released code as module ``name``."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _decode_end(pipeline: Sequence[dict]) -> int:
     """Index after the decoding step (``...Decode``) of a pipeline."""
     for index, step in enumerate(pipeline):
@@ -63,8 +55,8 @@ def _decode_end(pipeline: Sequence[dict]) -> int:
 
 
 def config_pipelines(config: str) -> Tuple[List[dict], List[dict], int]:
-    """The training pipelines of ``config`` on videos and on frame folders,
-    and its OpenCV thread setting.
+    """The training pipelines of ``config`` on videos and on frame folders
+    (input size: the last ``Resize``), and its OpenCV thread setting.
 
     The frame-folder pipeline is :func:`video_pipeline` with
     ``frames='rawframes'`` and the config's sampling and sizes.
@@ -147,7 +139,7 @@ def released_train_transform(transforms, input_size: int = 224):
     ])
 
 
-def released_dataset(modules, root: str, name: str, total_frames: int,
+def released_dataset(video_module, root: str, name: str, total_frames: int,
                      num_frames: int, work_dir: str, modality: str,
                      transform, length: int = 1):
     """The released ``Video_dataset`` of ``length`` copies of one video:
@@ -156,24 +148,25 @@ def released_dataset(modules, root: str, name: str, total_frames: int,
     list_file = osp.join(work_dir, f'released_{modality}_{name}.txt')
     with open(list_file, 'w') as f:
         f.write(f'{name} {total_frames} 0\n' * length)
-    return modules[0].Video_dataset(
+    return video_module.Video_dataset(
         root, list_file, labels_file=None, num_segments=num_frames,
         modality=modality, image_tmpl=FRAME_TEMPLATE, transform=transform,
         random_shift=True, index_bias=1)
 
 
-def released_loader(modules, *source) -> ClipLoader:
-    """One clip through the released code (``source``: the arguments of
+def released_loader(released: tuple, *source) -> ClipLoader:
+    """One clip through the released code (``released``: its video module
+    and training transform; ``source``: the arguments of
     :func:`released_dataset` up to ``transform``), timed in two stages:
     decoding ends when its transform is called."""
-    augment = released_train_transform(modules[1])
+    video_module, augment = released
     times = {}
 
     def timed(item):
         times['decoded'] = time.perf_counter()
         return augment(item)
 
-    dataset = released_dataset(modules, *source, transform=timed)
+    dataset = released_dataset(video_module, *source, transform=timed)
 
     def load() -> Tuple[float, float]:
         start = time.perf_counter()
@@ -234,8 +227,8 @@ def prepare(videos: Sequence[str], work_dir: str,
     Returns:
         tuple: The sources ``(name, bike_mm pipeline, its input,
         released_dataset arguments up to transform)``, each video then its
-        frame folder; the released modules (None without a checkout); the
-        config's ``train_dataloader``.
+        frame folder; the released video module and training transform
+        (None without a checkout); the config's ``train_dataloader``.
     """
     from mmengine.config import Config
     for path in videos:
@@ -243,12 +236,14 @@ def prepare(videos: Sequence[str], work_dir: str,
             raise FileNotFoundError(f'{path}: video not found')
     modules = released_modules(released_path) if released_path else None
     video_pipe, frame_pipe, cv2_threads = config_pipelines(config)
+    steps = {step['type']: step for step in video_pipe}
+    released = modules and (modules[0], released_train_transform(
+        modules[1], steps['Resize']['scale'][0]))
     import cv2
     import torch
     torch.set_num_threads(1)  # as in a DataLoader worker
     cv2.setNumThreads(cv2_threads)
-    num_frames = next(step['clip_len'] for step in video_pipe
-                      if step['type'] == 'ReleasedUniformSample')
+    num_frames = steps['ReleasedUniformSample']['clip_len']
     os.makedirs(work_dir, exist_ok=True)
     sources = []
     for path in videos:
@@ -265,28 +260,28 @@ def prepare(videos: Sequence[str], work_dir: str,
                              start_index=1, modality='RGB'),
                         (work_dir, osp.basename(frame_dir), total,
                          num_frames, work_dir, 'RGB')))
-    return sources, modules, Config.fromfile(config).train_dataloader
+    return sources, released, Config.fromfile(config).train_dataloader
 
 
-def build_rows(sources: Sequence[tuple], modules: Optional[tuple]
+def build_rows(sources: Sequence[tuple], released: Optional[tuple]
                ) -> Dict[Tuple[str, str, str], ClipLoader]:
     """The clip loaders of every row, keyed by ``(source, side, setting)``:
     bike_mm as configured (and on videos with decord's automatic threads,
     the released code's), then the released code."""
     rows = {}
-    for name, pipeline, sample, released in sources:
+    for name, pipeline, sample, released_source in sources:
         rows[(name, 'bike_mm', 'config')] = bike_mm_loader(pipeline, sample)
         if pipeline[0]['type'] == 'DecordInit':
             auto = [dict(pipeline[0], num_threads=0), *pipeline[1:]]
             rows[(name, 'bike_mm', 'decord threads 0')] = bike_mm_loader(
                 auto, sample)
-        if modules:
+        if released:
             rows[(name, 'released', 'released')] = released_loader(
-                modules, *released)
+                released, *released_source)
     return rows
 
 
-def measure_loaders(sources: Sequence[tuple], modules: Optional[tuple],
+def measure_loaders(sources: Sequence[tuple], released: Optional[tuple],
                     loader_cfg: dict, clips: int,
                     released_workers: int = 4, batch_size: int = 4,
                     rounds: int = 2) -> Dict[tuple, float]:
@@ -297,15 +292,13 @@ def measure_loaders(sources: Sequence[tuple], modules: Optional[tuple],
     from mmengine.dataset import pseudo_collate
     workers = loader_cfg['num_workers']
     loaders = {}
-    for name, pipeline, sample, released in sources:
+    for name, pipeline, sample, released_source in sources:
         loaders[(name, 'bike_mm', f'DataLoader, {workers} workers')] = (
             PipelineDataset(pipeline, sample, clips), workers,
             pseudo_collate)
-        if modules:
-            dataset = released_dataset(
-                modules, *released,
-                transform=released_train_transform(modules[1]),
-                length=clips)
+        if released:
+            dataset = released_dataset(released[0], *released_source,
+                                       transform=released[1], length=clips)
             loaders[(name, 'released',
                      f'DataLoader, {released_workers} workers')] = (
                          dataset, released_workers, None)
@@ -389,12 +382,12 @@ def run(videos: Sequence[str], work_dir: str,
     import random
 
     import torch
-    sources, modules, loader_cfg = prepare(videos, work_dir, released_path,
-                                           config)
+    sources, released, loader_cfg = prepare(videos, work_dir,
+                                            released_path, config)
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)
-    results = measure(build_rows(sources, modules), repeats)
-    rates = measure_loaders(sources, modules, loader_cfg, loader_clips) \
+    results = measure(build_rows(sources, released), repeats)
+    rates = measure_loaders(sources, released, loader_cfg, loader_clips) \
         if loader_clips else {}
     return results, rates
