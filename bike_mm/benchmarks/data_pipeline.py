@@ -15,7 +15,8 @@ medians reported with ratios to the released row of the same source:
   imported from a checkout you give (never copied into bike_mm), with the
   training transform of its ``utils/Augmentation.py`` for Kinetics at the
   config's input size (224: scale to 256, random sized crop, flip,
-  grayscale 0.2, stack, float tensor, normalise). *Decode* ends when its transform is called.
+  grayscale 0.2, stack, float tensor, normalise). *Decode* ends when its
+  transform is called.
 
 Both sides run as in a DataLoader worker: one torch thread and OpenCV's
 threads as the configs set them (``env_cfg.mp_cfg.opencv_num_threads``);
