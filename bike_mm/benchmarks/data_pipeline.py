@@ -78,15 +78,21 @@ def config_pipelines(config: str) -> Tuple[List[dict], List[dict], int]:
     return list(video), rawframes, threads
 
 
-def bike_mm_loader(pipeline: Sequence[dict], sample: dict) -> ClipLoader:
-    """One clip through a bike_mm pipeline, timed in two stages."""
+def _compose(pipeline: Sequence[dict]):
+    """mmengine's ``Compose`` of a pipeline of mmaction and bike_mm
+    transforms."""
     from mmaction.utils import register_all_modules
     from mmengine.dataset import Compose
 
     from .. import datasets  # noqa: F401  (registers the transforms)
     register_all_modules()
+    return Compose(pipeline)
+
+
+def bike_mm_loader(pipeline: Sequence[dict], sample: dict) -> ClipLoader:
+    """One clip through a bike_mm pipeline, timed in two stages."""
     end = _decode_end(pipeline)
-    decode, augment = Compose(pipeline[:end]), Compose(pipeline[end:])
+    decode, augment = _compose(pipeline[:end]), _compose(pipeline[end:])
 
     def load() -> Tuple[float, float]:
         start = time.perf_counter()
@@ -192,8 +198,7 @@ class PipelineDataset(Dataset):
 
     def __getitem__(self, index: int) -> dict:
         if self.compose is None:
-            from mmengine.dataset import Compose
-            self.compose = Compose(self.pipeline)
+            self.compose = _compose(self.pipeline)
         return self.compose(dict(self.sample))
 
 
