@@ -18,7 +18,8 @@ def video_pipeline(num_frames: int,
                    short_side: Optional[int] = None,
                    augment_steps: Sequence[Dict] = (),
                    meta_keys: Optional[Sequence[str]] = None,
-                   frames: str = 'video') -> List[Dict]:
+                   frames: str = 'video',
+                   decord_threads: int = 1) -> List[Dict]:
     """One pipeline with the released BIKE protocol, for videos (decord) or
     frame folders (mmaction's ``RawframeDataset`` layout).
 
@@ -43,6 +44,10 @@ def video_pipeline(num_frames: int,
             mmaction's default when None.
         frames (str): ``'video'`` (decord) or ``'rawframes'`` (frame
             folders, read by ``RawFrameDecode``; whole videos only).
+        decord_threads (int): Decoding threads of each video reader; 0
+            lets decord choose (all cores). Defaults to 1: the dataloader's
+            workers already keep the cores busy, and more threads per
+            reader cost more CPU time per clip (BENCHMARKS.md, issue #16).
 
     Returns:
         list[dict]: The pipeline.
@@ -73,7 +78,7 @@ def video_pipeline(num_frames: int,
         pack['meta_keys'] = tuple(meta_keys)
     if frames == 'video':
         decode = [
-            dict(type='DecordInit'),
+            dict(type='DecordInit', num_threads=decord_threads),
             dict(type='TrimToSegment'), sample,
             dict(type='DecordDecode')
         ]

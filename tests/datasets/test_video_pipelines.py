@@ -85,3 +85,19 @@ def test_rawframe_pipeline_reads_the_same_frames(demo_data, tmp_path):
     np.testing.assert_array_equal(from_frames.numpy(), from_video.numpy())
     with pytest.raises(ValueError, match="frames must be 'video' or"):
         video_pipeline(8, 64, frames='images')
+
+
+def test_decord_threads_change_no_frame(demo_data):
+    """The configs' one decoding thread per reader and decord's automatic
+    threads give the same frames of the same sampled indices."""
+    video = first_video(demo_data)
+    pipelines = [video_pipeline(8, 64, views=(2, 1), short_side=72,
+                                decord_threads=threads)
+                 for threads in (1, 0)]
+    assert [p[0] for p in pipelines] == [
+        dict(type='DecordInit', num_threads=1),
+        dict(type='DecordInit', num_threads=0)]
+    one, auto = (Compose(p)(dict(video)) for p in pipelines)
+    np.testing.assert_array_equal(one['inputs'].numpy(),
+                                  auto['inputs'].numpy())
+    assert one['inputs'].shape == (16, 3, 64, 64)

@@ -30,9 +30,13 @@ _NOT_TEXT_PREFIXES = ('visual.', 'logit_')
 def text_tower_state(clip: nn.Module) -> dict:
     """The text tower's tensors (parameters and buffers) of an open_clip
     CLIP, by name."""
+    # not state_dict(): its hooks run, and FSDP's reshard the parameters of
+    # a sharded model whose forward encodes categories
+    tensors = dict(clip.named_parameters())
+    tensors.update(clip.named_buffers())
     return {
         name: tensor
-        for name, tensor in clip.state_dict(keep_vars=True).items()
+        for name, tensor in tensors.items()
         if not name.startswith(_NOT_TEXT_PREFIXES)
     }
 

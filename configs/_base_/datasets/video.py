@@ -9,8 +9,15 @@
 _base_ = ['../default_runtime.py']
 from bike_mm.datasets import video_dataloaders  # noqa: E402
 
+# Data loading (measured in BENCHMARKS.md, issue #16): one decord thread per
+# video reader and 8 persistent workers per GPU. Workers, not decoding
+# threads, keep the cores busy: decord's automatic threads (0) cost more CPU
+# time per clip, so with every core taken by a worker they lower the
+# throughput. One CPU core gives ~33 clips/s of 8 frames from a 272p H.264
+# video (Kinetics-like), ~125 from its frame folder, ~1.6 from a 1080p one;
+# if IterTimerHook's data_time grows, raise num_workers or use frames.
 train_dataloader, val_dataloader, test_dataloader = video_dataloaders(
-    num_frames=8, input_size=224)
+    num_frames=8, input_size=224, decord_threads=1)
 train_dataloader.update(
     batch_size=32,
     num_workers=8,

@@ -236,9 +236,25 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
         tmp_path / 'test', '--cfg-options',
         *[f'{k}={v}' for k, v in demo_cfg_options(demo_data).items()],
         'test_dataloader.dataset.ann_file=' + osp.join(demo_data, 'val.txt'))
+    # and so does a sharded test run (its categories are encoded inside the
+    # sharded forward)
+    val_as_test = {
+        'test_dataloader.dataset.ann_file': osp.join(demo_data, 'val.txt')
+    }
+    dist_test = subprocess.run([
+        'bash', osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), DEMO_CONFIG,
+        str(work_dir / 'epoch_1.pth'), str(WORLD_SIZE), '--work-dir',
+        str(tmp_path / 'dist_test'), '--cfg-options', *[
+            f'{k}={v}' for k, v in dict(demo_cfg_options(demo_data), **fsdp,
+                                        **val_as_test).items()
+        ]
+    ], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert dist_test.returncode == 0, \
+        (dist_test.stdout + dist_test.stderr)[-3000:]
     for key in ('acc/top1', 'acc/top5', 'acc/mean1'):
-        assert logged(test.stdout, None, key)[-1] == pytest.approx(
-            logged(first, 'val', key)[-1])
+        for result in (test.stdout, dist_test.stdout):
+            assert logged(result, None, key)[-1] == pytest.approx(
+                logged(first, 'val', key)[-1])
     resumed = train(work_dir, 2, '--resume', **fsdp)
     assert 'resumed epoch: 1' in resumed
     # DDP without interruption: the same losses and accuracies, before and
