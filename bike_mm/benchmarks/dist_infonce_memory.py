@@ -114,11 +114,14 @@ def run_worker(cfg: dict) -> dict:
             num_classes=len(names),
             in_channels=dim,
             temporal_layers=cfg['temporal_layers'],
+            # bike_mm's memory option; the released head keeps activations
+            temporal_checkpointing=cfg['temporal_checkpointing']
+            and cfg['mode'] != 'replicated',
             **HEADS[cfg['head']]))
     if cfg['mode'] == 'ranks-fsdp':
         from bike_mm.engine.model_wrappers.fully_sharded import \
             apply_fully_shard
-        apply_fully_shard(head.temporal)
+        apply_fully_shard(head.temporal, split_blocks=cfg['split_blocks'])
     # the frozen category encoder's cache of all K classes (model state)
     tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
         names, 'This is a video about {}')
@@ -248,7 +251,9 @@ def memory_report(global_batch: int = 256,
                   heads: Sequence[str] = HEAD_NAMES,
                   repeats: int = 3,
                   label_file: str = DEFAULT_LABEL_FILE,
-                  modes: Sequence[str] = ('sharded', )) -> Iterator[str]:
+                  modes: Sequence[str] = ('sharded', ),
+                  temporal_checkpointing: bool = False,
+                  split_blocks: bool = False) -> Iterator[str]:
     """Measure every head and world size; yield the report's lines (two
     Markdown tables) as the measurements arrive.
 
@@ -263,15 +268,22 @@ def memory_report(global_batch: int = 256,
         label_file (str): Class names of the category cache.
         modes (Sequence[str]): Modes of :data:`MODES` measured at M > 1
             next to ``replicated`` (measured once).
+        temporal_checkpointing (bool): Activation checkpointing of
+            bike_mm's temporal transformer (every mode but ``replicated``).
+        split_blocks (bool): ``ranks-fsdp`` makes the attention and the MLP
+            of each block FSDP units of their own
+            (``apply_fully_shard(split_blocks=True)``).
     """
     base = dict(
         global_batch=global_batch, frames=frames, dim=dim,
         temporal_layers=temporal_layers, repeats=repeats,
-        label_file=label_file)
+        label_file=label_file, temporal_checkpointing=temporal_checkpointing,
+        split_blocks=split_blocks)
     mib = 2**20
     yield (f'global batch {global_batch}, T={frames}, D={dim}, 77-token '
            f'prompts, temporal layers {temporal_layers}, 1 thread per '
-           'process\n')
+           f'process; temporal checkpointing {temporal_checkpointing}, '
+           f'FSDP split blocks {split_blocks}\n')
     yield ('| head | mode | M | rows/rank | words W | param grads MiB '
            '| peak MiB (profiler) | peak MiB (RSS) | fwd+bwd s |')
     yield '|---|---|---|---|---|---|---|---|---|'

@@ -48,3 +48,21 @@ def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads():
     assert grads['ranks-fsdp'] == pytest.approx(grads['ranks'] / 2,
                                                 abs=0.1)
     assert 'replicated mean / ranks-fsdp mean' in result.stdout
+
+
+def test_memory_options_are_measured_on_real_ranks():
+    result = run_tool('benchmarks/dist_infonce_memory.py', '--global-batch',
+                      8, '--dim', 256, '--temporal-layers', 2,
+                      '--world-sizes', 2, '--heads', 'mean', '--repeats', 1,
+                      '--modes', 'ranks-fsdp', '--temporal-checkpointing',
+                      '--split-blocks')
+    assert 'temporal checkpointing True, FSDP split blocks True' in \
+        result.stdout
+    rows = {r[1].strip(): r for r in (
+        line.split('|')[1:-1] for line in result.stdout.splitlines()
+        if line.startswith('| mean |')) if len(r) == 9}
+    grads = {mode: float(rows[mode][5]) for mode in rows}
+    # split units still shard every gradient in two
+    assert grads['ranks-fsdp'] == pytest.approx(grads['replicated'] / 2,
+                                                abs=0.1)
+    assert all(float(rows[mode][6]) > 0 for mode in rows)

@@ -33,6 +33,12 @@ def parse_args() -> argparse.Namespace:
         'rank), ranks (M gloo processes), ranks-fsdp (the same with the '
         'temporal transformer under FSDP2)')
     parser.add_argument(
+        '--temporal-checkpointing', action='store_true',
+        help="activation checkpointing of bike_mm's temporal transformer")
+    parser.add_argument(
+        '--split-blocks', action='store_true',
+        help='ranks-fsdp: attention and MLP of each block as FSDP units')
+    parser.add_argument(
         '--label-file',
         default=DEFAULT_LABEL_FILE)
     return parser.parse_args()

@@ -46,9 +46,18 @@ def _average_gradient_over_ranks(param: torch.Tensor) -> None:
     param.grad.div_(dist.get_world_size())
 
 
+def _block_sublayers(block: nn.Module) -> List[nn.Module]:
+    """The attention and the MLP of a residual attention block (its norms
+    stay with the root unit); a block without them is one unit."""
+    sublayers = [getattr(block, name) for name in ('attn', 'mlp')
+                 if isinstance(getattr(block, name, None), nn.Module)]
+    return sublayers or [block]
+
+
 def apply_fully_shard(module: nn.Module,
                       is_block: Callable[[nn.Module],
                                          bool] = is_sharded_block,
+                      split_blocks: bool = False,
                       **fsdp_kwargs) -> nn.Module:
     """Shard ``module``'s parameters, gradients and (through them) optimizer
     state across the ranks of the default process group with torch's
@@ -74,6 +83,9 @@ def apply_fully_shard(module: nn.Module,
         module (nn.Module): The model, on its training device.
         is_block (Callable[[nn.Module], bool]): Which submodules are units
             of their own. Defaults to :func:`is_sharded_block`.
+        split_blocks (bool): Make the attention and the MLP of each block two
+            units instead of one: fewer parameters gathered at a time (a
+            lower peak) for twice the collectives. Defaults to False.
         **fsdp_kwargs: Other arguments of ``fully_shard`` (``mesh``,
             ``reshard_after_forward``, ``mp_policy`` ...).
 
@@ -85,9 +97,10 @@ def apply_fully_shard(module: nn.Module,
         for p in module.parameters() if not p.requires_grad or p.dim() == 0
     }
     grouped = _frame_interaction_units(module)
-    blocks = [[sub] for name, sub in module.named_modules()
+    blocks = [[unit] for name, sub in module.named_modules()
               if name and is_block(sub) and
-              not any(sub in unit for unit in grouped)]
+              not any(sub in unit for unit in grouped)
+              for unit in (_block_sublayers(sub) if split_blocks else [sub])]
     for unit in grouped + blocks:
         params = {p for sub in unit for p in sub.parameters()}
         if any(p.requires_grad for p in params):

@@ -20,6 +20,9 @@ class TemporalTransformer(nn.Module):
             released models' table size).
         layer_norm_eps (float): LayerNorm epsilon; the released models use
             1e-12. Defaults to 1e-12.
+        grad_checkpointing (bool): Recompute each layer in the backward pass
+            instead of keeping its activations (open_clip's activation
+            checkpointing). Defaults to False.
     """
 
     def __init__(self,
@@ -27,7 +30,8 @@ class TemporalTransformer(nn.Module):
                  num_layers: int = 6,
                  num_heads: Optional[int] = None,
                  max_frames: int = 77,
-                 layer_norm_eps: float = 1e-12) -> None:
+                 layer_norm_eps: float = 1e-12,
+                 grad_checkpointing: bool = False) -> None:
         super().__init__()
         self.frame_position_embeddings = nn.Embedding(max_frames, embed_dim)
         self.transformer = Transformer(
@@ -36,6 +40,7 @@ class TemporalTransformer(nn.Module):
             heads=num_heads or max(1, embed_dim // 64),
             act_layer=QuickGELU,
             norm_layer=partial(LayerNorm, eps=layer_norm_eps))
+        self.transformer.grad_checkpointing = grad_checkpointing
         self.apply(self._init_weights)
 
     @staticmethod

@@ -83,6 +83,9 @@ class Text4VisHead(TextConditionedHead):
             paper's T-Trans. Defaults to 6.
         temporal_heads (int, optional): Its heads. Defaults to
             ``in_channels // 64``.
+        temporal_checkpointing (bool): Activation checkpointing of the
+            temporal transformer (:class:`TemporalTransformer`). Defaults to
+            False.
         loss_cls (dict): Defaults to ``dict(type='CrossEntropyLoss')``.
         average_clips (str): How test views are averaged: ``'prob'``,
             ``'score'`` or ``'released'`` (see :class:`TextConditionedHead`).
@@ -101,6 +104,7 @@ class Text4VisHead(TextConditionedHead):
                  classifier_file: Optional[str] = None,
                  temporal_layers: int = 6,
                  temporal_heads: Optional[int] = None,
+                 temporal_checkpointing: bool = False,
                  loss_cls: Dict = dict(type='CrossEntropyLoss'),
                  average_clips: str = 'prob',
                  init_cfg: Optional[Dict] = None,
@@ -131,8 +135,9 @@ class Text4VisHead(TextConditionedHead):
             self.register_buffer('fixed_classifier',
                                  F.normalize(weight, dim=-1))
         self.temporal = TemporalTransformer(
-            in_channels, temporal_layers,
-            temporal_heads) if temporal_layers > 0 else nn.Identity()
+            in_channels, temporal_layers, temporal_heads,
+            grad_checkpointing=temporal_checkpointing
+        ) if temporal_layers > 0 else nn.Identity()
 
     def set_num_classes(self, num_classes: int) -> None:
         """Set K; a fixed (non-text) classifier has exactly its rows."""

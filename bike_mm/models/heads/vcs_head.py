@@ -36,6 +36,9 @@ class VCSHead(TextConditionedHead):
             Defaults to 0.
         temporal_heads (int, optional): Its attention heads. Defaults to
             ``in_channels // 64``.
+        temporal_checkpointing (bool): Activation checkpointing of the
+            temporal transformer (:class:`TemporalTransformer`). Defaults to
+            False.
         all_tokens (bool): Average the saliency over all context tokens, as the
             released code does, instead of the category name's words.
             Defaults to False.
@@ -57,6 +60,7 @@ class VCSHead(TextConditionedHead):
                  aggregation: str = 'vcs',
                  temporal_layers: int = 0,
                  temporal_heads: Optional[int] = None,
+                 temporal_checkpointing: bool = False,
                  all_tokens: bool = False,
                  saliency_temperature: float = 0.01,
                  cosine_score: bool = True,
@@ -79,8 +83,9 @@ class VCSHead(TextConditionedHead):
         self.saliency_temperature = saliency_temperature
         self.cosine_score = cosine_score
         self.temporal = TemporalTransformer(
-            in_channels, temporal_layers,
-            temporal_heads) if temporal_layers > 0 else nn.Identity()
+            in_channels, temporal_layers, temporal_heads,
+            grad_checkpointing=temporal_checkpointing
+        ) if temporal_layers > 0 else nn.Identity()
 
     def category_embeddings(self, sentence: torch.Tensor,
                             token_feats: torch.Tensor,

@@ -12,6 +12,7 @@ import torch.multiprocessing as mp
 from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
+from torch.distributed.fsdp import FSDPModule
 from torch.distributed.tensor import DTensor
 
 import bike_mm  # noqa: F401  (registers the components)
@@ -32,9 +33,9 @@ OPTIM_WRAPPER = dict(
     paramwise_cfg=dict(custom_keys=dict(backbone=dict(lr_mult=1.0))))
 
 
-def make_model() -> torch.nn.Module:
+def make_model(**head) -> torch.nn.Module:
     torch.manual_seed(0)
-    cfg = tiny_bike_model(temporal_layers=1)
+    cfg = tiny_bike_model(temporal_layers=1, **head)
     # as in the BIKE configs: FSDP gathers each block's parameters again
     # when it is recomputed in the backward pass
     cfg['backbone']['grad_checkpointing'] = True
@@ -264,6 +265,40 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
         expected = logged(ddp, mode, key)
         got = logged(first, mode, key) + logged(resumed, mode, key)
         assert got == pytest.approx(expected, rel=1e-3), (mode, key)
+
+
+def _split_blocks_worker(rank: int, store: str, out: str) -> None:
+    torch.set_num_threads(1)
+    dist.init_process_group('gloo', init_method=f'file://{store}',
+                            rank=rank, world_size=WORLD_SIZE)
+    wrapper = FullyShardedModel(
+        make_model(temporal_checkpointing=True), split_blocks=True)
+    block = wrapper.module.cls_head.temporal.transformer.resblocks[0]
+    units = dict(block=isinstance(block, FSDPModule),
+                 attn=isinstance(block.attn, FSDPModule),
+                 mlp=isinstance(block.mlp, FSDPModule))
+    train(wrapper, build_optim_wrapper(wrapper.module, OPTIM_WRAPPER),
+          slice(2 * rank, 2 * rank + 2), range(2))
+    torch.save(dict(units=units, params=full_params(wrapper.module)),
+               f'{out}.{rank}')
+    dist.destroy_process_group()
+
+
+@pytest.mark.e2e
+def test_split_blocks_with_temporal_checkpointing_train_as_one_process(
+        tmp_path, reference):
+    out = str(tmp_path / 'rank')
+    mp.start_processes(_split_blocks_worker,
+                       args=(str(tmp_path / 'store'), out),
+                       nprocs=WORLD_SIZE, start_method='fork')
+    model, _, _ = reference
+    for rank in range(WORLD_SIZE):
+        got = torch.load(f'{out}.{rank}')
+        # attention and MLP are units of their own, the block is not
+        assert got['units'] == dict(block=False, attn=True, mlp=True)
+        for name, param in model.named_parameters():
+            torch.testing.assert_close(got['params'][name], param.detach(),
+                                       **CLOSE, msg=name)
 
 
 FRAME_INTERACTIONS = ('TokenT1D', 'CrossFrameMessage')
