@@ -9,6 +9,7 @@ from typing import Optional, Sequence
 
 import mmaction
 import torch
+import torch.distributed as dist
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.runner import Runner
@@ -88,6 +89,14 @@ def demo_cfg_options(demo_dir: str) -> dict:
         options[split + '_dataloader.num_workers'] = 0
         options[split + '_dataloader.persistent_workers'] = False
     return options
+
+
+def leave_process_group() -> None:
+    """End a test worker's gloo group together with the other ranks: a
+    rank that tears its connections down while a peer is still finishing
+    can leave that peer aborted or waiting (as the tools do, cli.py)."""
+    dist.barrier()
+    dist.destroy_process_group()
 
 
 def free_port() -> int:

@@ -11,7 +11,7 @@ from mmaction.registry import OPTIMIZERS
 
 import bike_mm  # noqa: F401  (registers the components)
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port)
+                           demo_cfg_options, free_port, leave_process_group)
 
 WORLD_SIZE = 2
 
@@ -46,7 +46,7 @@ def _worker(rank: int, store: str, out: str) -> None:
         dict(params=[p.detach() for p in model.parameters()],
              local_state=local_state, state_dict=optimizer.state_dict()),
         f'{out}.{rank}')
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 def test_state_is_sharded_and_the_update_is_adamw(tmp_path):

@@ -19,7 +19,7 @@ import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.engine import FullyShardedModel
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
                            demo_cfg_options, free_port, labelled_samples,
-                           run_tool, tiny_bike_model)
+                           leave_process_group, run_tool, tiny_bike_model)
 
 WORLD_SIZE = 2
 LABELS = [0, 1, 2, 0]  # the global batch; rank r gets samples 2r, 2r + 1
@@ -101,7 +101,7 @@ def _worker(rank: int, store: str, out: str) -> None:
         dict(grads=grads, local_sizes=local_sizes, full=full, params=params,
              continued=full_params(model),
              resumed=full_params(resumed.module)), f'{out}.{rank}')
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 @pytest.fixture(scope='module')
@@ -281,7 +281,7 @@ def _split_blocks_worker(rank: int, store: str, out: str) -> None:
           slice(2 * rank, 2 * rank + 2), range(2))
     torch.save(dict(units=units, params=full_params(wrapper.module)),
                f'{out}.{rank}')
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 @pytest.mark.e2e
@@ -327,7 +327,7 @@ def _interaction_worker(rank: int, store: str, out: str) -> None:
               range(2))
         params[interaction] = full_params(wrapper.module)
     torch.save(params, f'{out}.{rank}')
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 @pytest.mark.e2e

@@ -15,6 +15,7 @@ import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.models.utils.gather import (gather_batch, gather_sizes,
                                          score_columns)
 from bike_mm.structures import set_gt_label
+from tests.helpers import leave_process_group
 
 GLOBAL_BATCH = 8
 NUM_CLASSES = 5
@@ -144,7 +145,7 @@ def _worker(rank: int, world_size: int, store: str, out: str) -> None:
             score_shapes=score_shapes)
     if rank == 0:
         torch.save(results, out)
-    dist.destroy_process_group()
+    leave_process_group()
 
 
 def eq7_loss(scores: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
