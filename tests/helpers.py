@@ -77,6 +77,21 @@ def run_tool(tool: str,
     return result
 
 
+def run_dist_script(script: str, *args,
+                    options: dict) -> subprocess.CompletedProcess:
+    """Run ``tools/<script>`` (a ``dist_*.sh``) on a free port with config
+    overrides; fail, showing the end of its output, if it exits non-zero.
+    """
+    cli = ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()]
+    result = subprocess.run(
+        ['bash', osp.join(REPO_ROOT, 'tools', script), *map(str, args),
+         *cli],
+        cwd=REPO_ROOT, env=checkout_env(PORT=str(free_port())),
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+    return result
+
+
 def demo_cfg_options(demo_dir: str) -> dict:
     """Config overrides that point the demo configs at ``demo_dir``."""
     options = {'model.class_names': osp.join(demo_dir, 'labels.txt')}

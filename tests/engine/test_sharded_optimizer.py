@@ -1,7 +1,6 @@
 """ShardedOptimizer: ZeRO-1 across gloo processes, checkpoints through the
 Runner's tools."""
 import os.path as osp
-import subprocess
 
 import pytest
 import torch
@@ -10,8 +9,8 @@ import torch.multiprocessing as mp
 from mmaction.registry import OPTIMIZERS
 
 import bike_mm  # noqa: F401  (registers the components)
-from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port, leave_process_group)
+from tests.helpers import (DEMO_CONFIG, demo_cfg_options, leave_process_group,
+                           run_dist_script)
 
 WORLD_SIZE = 2
 
@@ -76,18 +75,12 @@ def test_dist_train_saves_and_resumes_sharded_state(demo_data, tmp_path):
             'optim_wrapper.optimizer.type': 'ShardedOptimizer',
             'optim_wrapper.optimizer.optimizer_type': 'AdamW'
         })
-    env = checkout_env(PORT=str(free_port()))
     work_dir = tmp_path / 'train'
 
     def train(epochs, *extra):
-        cli = [f'{k}={v}' for k, v in options.items()]
-        result = subprocess.run([
-            'bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'),
-            DEMO_CONFIG, str(WORLD_SIZE), '--work-dir', str(work_dir),
-            *extra, '--cfg-options', f'train_cfg.max_epochs={epochs}', *cli
-        ], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                                timeout=300)
-        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        result = run_dist_script(
+            'dist_train.sh', DEMO_CONFIG, WORLD_SIZE, '--work-dir', work_dir,
+            *extra, options=dict(options, **{'train_cfg.max_epochs': epochs}))
         return result.stdout + result.stderr
 
     train(1)

@@ -2,27 +2,13 @@
 and tools/train.py's check of the AMP flag."""
 import os.path as osp
 import pickle
-import subprocess
 
 import pytest
 import torch
 
 from bike_mm.structures import gt_label, pred_score
-from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port, run_tool)
-
-TOOLS = osp.join(REPO_ROOT, 'tools')
-
-
-def run_dist_script(script, *args, options):
-    """Run ``tools/<script>`` (a ``dist_*.sh``) with config overrides."""
-    cli = ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()]
-    result = subprocess.run(
-        ['bash', osp.join(TOOLS, script), *map(str, args), *cli],
-        cwd=REPO_ROOT, env=checkout_env(PORT=str(free_port())),
-        capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
-    return result
+from tests.helpers import (DEMO_CONFIG, demo_cfg_options, run_dist_script,
+                           run_tool)
 
 
 def metrics_line(result) -> str:

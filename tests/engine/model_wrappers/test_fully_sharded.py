@@ -2,7 +2,6 @@
 training on the global batch; checkpoints are plain and load back."""
 import copy
 import os.path as osp
-import subprocess
 from typing import Optional
 
 import pytest
@@ -17,9 +16,9 @@ from torch.distributed.tensor import DTensor
 
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.engine import FullyShardedModel
-from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port, labelled_samples,
-                           leave_process_group, run_tool, tiny_bike_model)
+from tests.helpers import (DEMO_CONFIG, demo_cfg_options, labelled_samples,
+                           leave_process_group, run_dist_script, run_tool,
+                           tiny_bike_model)
 
 WORLD_SIZE = 2
 LABELS = [0, 1, 2, 0]  # the global batch; rank r gets samples 2r, 2r + 1
@@ -205,17 +204,12 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
             'default_hooks.logger.interval': 1,
         })
     fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel'}
-    env = checkout_env(PORT=str(free_port()))
 
     def train(work_dir, epochs, *extra, **more_options):
-        cli = [f'{k}={v}' for k, v in dict(options, **more_options).items()]
-        result = subprocess.run([
-            'bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'),
-            DEMO_CONFIG, str(WORLD_SIZE), '--work-dir', str(work_dir),
-            *extra, '--cfg-options', f'train_cfg.max_epochs={epochs}', *cli
-        ], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
-                                timeout=300)
-        assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
+        result = run_dist_script(
+            'dist_train.sh', DEMO_CONFIG, WORLD_SIZE, '--work-dir', work_dir,
+            *extra, options=dict(options, **more_options,
+                                 **{'train_cfg.max_epochs': epochs}))
         return result.stdout + result.stderr
 
     work_dir = tmp_path / 'fsdp'
@@ -242,16 +236,10 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
     val_as_test = {
         'test_dataloader.dataset.ann_file': osp.join(demo_data, 'val.txt')
     }
-    dist_test = subprocess.run([
-        'bash', osp.join(REPO_ROOT, 'tools', 'dist_test.sh'), DEMO_CONFIG,
-        str(work_dir / 'epoch_1.pth'), str(WORLD_SIZE), '--work-dir',
-        str(tmp_path / 'dist_test'), '--cfg-options', *[
-            f'{k}={v}' for k, v in dict(demo_cfg_options(demo_data), **fsdp,
-                                        **val_as_test).items()
-        ]
-    ], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=300)
-    assert dist_test.returncode == 0, \
-        (dist_test.stdout + dist_test.stderr)[-3000:]
+    dist_test = run_dist_script(
+        'dist_test.sh', DEMO_CONFIG, work_dir / 'epoch_1.pth', WORLD_SIZE,
+        '--work-dir', tmp_path / 'dist_test',
+        options=dict(demo_cfg_options(demo_data), **fsdp, **val_as_test))
     for key in ('acc/top1', 'acc/top5', 'acc/mean1'):
         for result in (test.stdout, dist_test.stdout):
             assert logged(result, None, key)[-1] == pytest.approx(
