@@ -11,6 +11,7 @@ import shutil
 from typing import Callable
 
 import pytest
+import torch
 from filelock import FileLock
 from mmaction.utils import register_all_modules
 
@@ -20,6 +21,12 @@ from tests.helpers import (DEMO_CONFIG, child_processes, demo_cfg_options,
                            kill_processes, run_tool)
 
 register_all_modules()  # mmaction as the default registry scope
+
+if 'PYTEST_XDIST_WORKER' in os.environ:
+    # the workers share the cores: one thread each, in the tools they start
+    # too (tiny CPU models run several times faster so than oversubscribed)
+    os.environ.setdefault('OMP_NUM_THREADS', '1')
+    torch.set_num_threads(1)
 
 # multiprocessing's own helper processes, which live as long as the process
 # that started them by design
