@@ -18,6 +18,7 @@ from typing import List, Optional, Tuple
 import decord
 
 from bike_mm.datasets import parse_annotation_file
+from bike_mm.engine.cli import run_tool
 
 
 def check_video(path: str) -> Optional[str]:
@@ -59,10 +60,7 @@ def main() -> None:
     parser.add_argument('--out', help='write the bad annotation lines here')
     parser.add_argument('--workers', type=int, default=4)
     args = parser.parse_args()
-    try:
-        bad = find_bad_videos(args.ann_file, args.data_prefix, args.workers)
-    except (OSError, ValueError) as err:
-        sys.exit(f'check_videos.py: error: {err}')
+    bad = find_bad_videos(args.ann_file, args.data_prefix, args.workers)
     for line_no, path, _, reason in bad:
         print(f'line {line_no}: {path}: {reason}')
     if args.out:
@@ -73,4 +71,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -9,11 +9,11 @@ Without ``--config`` the Kinetics-400 8-frame config of the checkpoint's CLIP
 architecture in ``configs/bike/released/`` is used.
 """
 import argparse
-import sys
 
 from mmengine.config import DictAction
 
 from bike_mm.checkpoints import convert
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,10 +35,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    try:
-        meta = convert(args.src, args.dst, args.config, args.cfg_options)
-    except (OSError, ValueError) as err:
-        sys.exit(f'convert_released_checkpoint: {err}')
+    meta = convert(args.src, args.dst, args.config, args.cfg_options)
     print(f'Wrote {args.dst} for {meta["config"]} (released epoch '
           f'{meta["released_epoch"]}; dropped non-weight keys: '
           f'{meta["dropped_keys"] or "none"}; '
@@ -46,4 +43,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -8,10 +8,10 @@ shards the temporal transformer with FSDP2); what is measured and how:
         [--modes sharded ranks ranks-fsdp]
 """
 import argparse
-import sys
 
 from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
                                                      MODES, memory_report)
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args() -> argparse.Namespace:
@@ -46,12 +46,9 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    try:
-        for line in memory_report(**vars(args)):
-            print(line, flush=True)
-    except (OSError, RuntimeError, ValueError) as err:
-        sys.exit(f'dist_infonce_memory: {err}')
+    for line in memory_report(**vars(args)):
+        print(line, flush=True)
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -22,6 +22,7 @@ from mmaction.utils import register_all_modules
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.benchmarks.gpu_benchmark import (default_cases, format_table,
                                               run_cases)
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -58,4 +59,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -6,6 +6,7 @@ from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 
 from mmaction.registry import HOOKS
+from ..resume import resume_options
 from ..rng_states import (capture_rng_states, derive_seed,
                           restore_rng_states, seed_all,
                           seed_worker_per_epoch, shared_epoch)
@@ -54,7 +55,7 @@ class ExactResumeHook(Hook):
             checkpoint['meta']['sampler_seed'] = sampler.seed
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        if not runner._resume:
+        if not resume_options(runner)[0]:
             return  # load_from: weights only, a fresh run otherwise
         meta = checkpoint.get('meta', {})
         if 'rng_states' in meta:

@@ -144,8 +144,9 @@ class FullyShardedModel(nn.Module):
     sharded (:func:`apply_fully_shard`): each of the M ranks keeps about
     1/M of the parameters, gradients and optimizer state.
 
-    Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` in a
-    config (``--cfg-options model_wrapper_cfg.type=FullyShardedModel``).
+    Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` and
+    ``runner_type='ShardedRunner'`` in a config (``--cfg-options
+    model_wrapper_cfg.type=FullyShardedModel runner_type=ShardedRunner``).
     Checkpoints stay plain full state dicts, which single-process tools
     and the DDP runner read and a sharded run loads and resumes from:
     :class:`ConsolidateShardedOptimizerHook` gathers them through
@@ -160,7 +161,7 @@ class FullyShardedModel(nn.Module):
     def __init__(self, module: nn.Module, **fsdp_kwargs) -> None:
         super().__init__()
         # what the Runner does after wrapping a model, which shards cannot
-        # do (see enable_sharded_init): initialise it, then start from
+        # do (see ShardedRunner): initialise it, then start from
         # rank 0's weights on every rank
         if hasattr(module, 'init_weights'):
             module.init_weights()

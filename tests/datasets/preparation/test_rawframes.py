@@ -138,5 +138,5 @@ def test_tool_errors_are_one_line(tmp_path):
     bad = run_tool('data/extract_frames.py', '--check', ann, tmp_path,
                    check=False)
     assert tool_error(bad) == (
-        f'extract_frames: {ann}, line 1: empty frame folder '
+        f'extract_frames.py: error: {ann}, line 1: empty frame folder '
         f'{tmp_path / "empty"}')

@@ -203,7 +203,8 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
             'train_cfg.val_interval': 1,
             'default_hooks.logger.interval': 1,
         })
-    fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel'}
+    fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel',
+            'runner_type': 'ShardedRunner'}
 
     def train(work_dir, epochs, *extra, **more_options):
         result = run_dist_script(
