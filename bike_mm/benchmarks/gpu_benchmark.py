@@ -28,6 +28,7 @@ from mmaction.structures import ActionDataSample
 
 from ..models.recognizers import BIKERecognizer
 from ..structures import set_gt_label
+from ..utils.torch_compat import OutOfMemoryError
 
 #: Published figures, by (arch, frames): Text4Vis Table 12 (inference on one
 #: A100, batch 16, vid/s) and the BIKE README's "Training GPU Memory" table
@@ -212,7 +213,7 @@ def run_cases(cases: List[Case], device: torch.device,
             continue
         try:
             results.append(measure(case, device, **kwargs))
-        except torch.OutOfMemoryError:
+        except OutOfMemoryError:
             _release(device)
             log(f'out of memory: {case.arch} {case.frames}f {case.label}')
             continue
