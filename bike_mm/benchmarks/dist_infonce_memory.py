@@ -97,7 +97,7 @@ def run_worker(cfg: dict) -> dict:
     import bike_mm  # noqa: F401
     from bike_mm.datasets.label_files import load_class_names
     from bike_mm.models import OpenCLIP
-    from bike_mm.models.losses import dist_infonce_loss
+    from bike_mm.models.utils.gather import Collectives
     torch.set_num_threads(1)
     torch.manual_seed(0)
 
@@ -144,12 +144,10 @@ def run_worker(cfg: dict) -> dict:
             if p.grad is not None)
 
     if simulated:
-        dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
-            lambda tensor: delivered[id(tensor)]
-        dist_infonce_loss.gather_sizes = lambda tensor: [local] * (
-            batch // local)
-        dist_infonce_loss.score_columns = \
-            lambda scores, sizes: delivered['score_columns']
+        head.loss_cls.collectives = Collectives(
+            gather_batch=lambda tensor: delivered[id(tensor)],
+            gather_sizes=lambda tensor: [local] * (batch // local),
+            score_columns=lambda scores, sizes: delivered['score_columns'])
 
     def sharded_step():
         local_videos = head.temporal(
@@ -158,7 +156,10 @@ def run_worker(cfg: dict) -> dict:
         local_categories = class_cache.select(local_labels)
         if simulated:
             delivered.update({
-                id(local_categories): class_cache.select(labels),
+                id(field): gathered for field, gathered in zip(
+                    local_categories, class_cache.select(labels))
+            })
+            delivered.update({
                 id(local_labels): labels,
                 # local categories x all videos, scored on the other ranks
                 'score_columns': torch.randn(local, batch,
