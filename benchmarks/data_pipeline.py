@@ -6,7 +6,7 @@ tools/data/extract_frames.py), rows interleaved in one process, ratios to
 the released code's rows. The released code is imported from a checkout
 you give (github.com/whwu95/BIKE; it needs pandas):
 
-    python tools/benchmarks/data_pipeline.py --video VIDEO [VIDEO ...] \\
+    python benchmarks/data_pipeline.py --video VIDEO [VIDEO ...] \\
         --work-dir work_dirs/data_pipeline --released /path/to/BIKE \\
         [--repeats 10] [--config CONFIG] [--loader-clips 96]
 
@@ -16,9 +16,8 @@ its configs' setting; batches of 4).
 """
 import argparse
 
-from bike_mm.benchmarks.data_pipeline import (DEFAULT_CONFIG,
-                                              format_loader_rates,
-                                              format_results, run)
+from bike_bench.data_pipeline import (DEFAULT_CONFIG, format_loader_rates,
+                                      format_results, run)
 from bike_mm.engine.cli import run_tool
 
 

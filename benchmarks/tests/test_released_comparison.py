@@ -5,7 +5,7 @@ import os.path as osp
 
 import pytest
 
-from bike_mm.benchmarks.released_comparison import compare
+from bike_bench.released_comparison import compare
 from tests.helpers import REPO_ROOT
 
 pytestmark = pytest.mark.e2e

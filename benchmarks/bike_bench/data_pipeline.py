@@ -64,7 +64,7 @@ def config_pipelines(config: str) -> Tuple[List[dict], List[dict], int]:
     """
     from mmengine.config import Config
 
-    from ..datasets import video_pipeline
+    from bike_mm.datasets import video_pipeline
     cfg = Config.fromfile(config)
     video = cfg.train_dataloader.dataset.pipeline
     steps = {step['type']: step for step in video}
@@ -84,7 +84,7 @@ def _compose(pipeline: Sequence[dict]):
     from mmaction.utils import register_all_modules
     from mmengine.dataset import Compose
 
-    from .. import datasets  # noqa: F401  (registers the transforms)
+    from bike_mm import datasets  # noqa: F401  (registers the transforms)
     register_all_modules()
     return Compose(pipeline)
 
@@ -217,7 +217,7 @@ def loader_rate(dataset, workers: int, batch_size: int,
 def extract_frames(video: str, out_dir: str) -> Tuple[str, int]:
     """The frame folder of ``video`` (``tools/data/extract_frames.py``'s
     layout), written once into ``out_dir``."""
-    from ..datasets.preparation.rawframes import extract_video_frames
+    from bike_mm.datasets.preparation.rawframes import extract_video_frames
     frame_dir = osp.join(out_dir,
                          osp.splitext(osp.basename(video))[0] + '_frames')
     if not osp.isdir(frame_dir):

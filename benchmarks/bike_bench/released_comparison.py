@@ -107,8 +107,8 @@ def bike_mm_step(cfg: dict):
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import MODEL_WRAPPERS
 
-    from ..engine import CategoryCacheHook
-    from ..structures import set_gt_label
+    from bike_mm.engine import CategoryCacheHook
+    from bike_mm.structures import set_gt_label
     register_all_modules()
     config = Config.fromfile(cfg['model_config'])
     config.optim_wrapper = Config.fromfile(
@@ -160,7 +160,7 @@ def released_step(cfg: dict):
     import open_clip
     from torch.nn.parallel import DistributedDataParallel
 
-    from ..models.utils.gather import gather_batch
+    from bike_mm.models.utils.gather import gather_batch
     path = cfg['released_path']
     clip_model = _load_file('released_clip_model',
                             osp.join(path, 'clip', 'model.py'))
@@ -256,7 +256,6 @@ class _Side:
             subprocess.Popen(
                 [sys.executable, '-m', __name__, side,
                  json.dumps(dict(cfg, rank=rank))],
-                cwd=REPO_ROOT,
                 env=rank_env(env, rank),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             for rank in range(cfg['ranks'])

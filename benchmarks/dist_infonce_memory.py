@@ -2,16 +2,16 @@
 (bike_mm) against replicated (the released code), one simulated rank per
 subprocess, or M real gloo ranks (--modes ranks ranks-fsdp; ranks-fsdp
 shards the temporal transformer with FSDP2); what is measured and how:
-``bike_mm/benchmarks/dist_infonce_memory.py``. Figures: BENCHMARKS.md.
+``benchmarks/bike_bench/dist_infonce_memory.py``. Figures: BENCHMARKS.md.
 
-    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8] \
+    python benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8] \
         [--modes sharded ranks ranks-fsdp]
 """
 import argparse
 import sys
 
-from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
-                                                     MODES, memory_report)
+from bike_bench.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS, MODES,
+                                            memory_report)
 
 
 def parse_args() -> argparse.Namespace:

@@ -42,7 +42,7 @@ resetting it through ``/proc/self/clear_refs``, glibc's mmap threshold fixed
 so freed blocks leave the resident set). Time: median of ``--repeats``
 steps without the profiler, after one warm-up step.
 
-Command line: ``tools/benchmarks/dist_infonce_memory.py``.
+Command line: ``benchmarks/dist_infonce_memory.py``.
 """
 import json
 import os.path as osp
@@ -226,8 +226,7 @@ def measure(cfg: dict) -> dict:
                     open(osp.join(logs, f'{rank}.err'), 'w') as err:
                 procs.append(subprocess.Popen(
                     [sys.executable, '-m', __name__, json.dumps(cfg)],
-                    stdout=out, stderr=err, env=rank_env(env, rank),
-                    cwd=REPO_ROOT))
+                    stdout=out, stderr=err, env=rank_env(env, rank)))
         _wait(procs)
         results = []
         for rank, proc in enumerate(procs):

@@ -26,8 +26,8 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from ..models.recognizers import BIKERecognizer
-from ..structures import set_gt_label
+from bike_mm.models.recognizers import BIKERecognizer
+from bike_mm.structures import set_gt_label
 
 #: Published figures, by (arch, frames): Text4Vis Table 12 (inference on one
 #: A100, batch 16, vid/s) and the BIKE README's "Training GPU Memory" table

@@ -5,7 +5,7 @@ at equal batch, ViT-B/32, random weights, K classes, steps interleaved in
 two fresh one-thread processes; ratios in a markdown table. The released
 code is imported from a checkout you give (github.com/whwu95/BIKE):
 
-    python tools/benchmarks/compare_released.py --released /path/to/BIKE \\
+    python benchmarks/compare_released.py --released /path/to/BIKE \\
         --work-dir work_dirs/compare_released [--batch 4] [--steps 3] \\
         [--cfg-options model.backbone.grad_checkpointing=False]
 
@@ -25,8 +25,7 @@ import argparse
 
 from mmengine.config import DictAction
 
-from bike_mm.benchmarks.released_comparison import (compare,
-                                                    format_comparison)
+from bike_bench.released_comparison import compare, format_comparison
 from bike_mm.engine.cli import run_tool
 
 

@@ -7,9 +7,8 @@ import os.path as osp
 import decord
 import pytest
 
-from bike_mm.benchmarks.data_pipeline import (config_pipelines,
-                                              format_loader_rates,
-                                              format_results, run)
+from bike_bench.data_pipeline import (config_pipelines, format_loader_rates,
+                                      format_results, run)
 from tests.helpers import REPO_ROOT
 
 RELEASED = os.environ.get('BIKE_RELEASED')
