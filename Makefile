@@ -53,7 +53,7 @@ compare: install
 		--plot $(COMPARE_WORK)/compare.png --csv $(COMPARE_WORK)/compare.csv
 
 test: install
-	$(PY) -m pytest tests -q -p no:cacheprovider
+	$(PY) -m pytest tests benchmarks/tests -q -p no:cacheprovider
 
 # A user's environment, built from scratch: their torch, mmcv and mmaction2
 # (1.2.0 from the upstream source release: its wheel lacks localizers/drn;
@@ -77,7 +77,7 @@ test-user-env:
 	$(USER_PY) -m pip list --format=json > $(USER_ENV)/after.json
 	$(USER_PY) .ci/versions_kept.py $(USER_ENV)/before.json \
 		$(USER_ENV)/after.json
-	$(USER_PY) -m pytest tests -q -p no:cacheprovider
+	$(USER_PY) -m pytest tests benchmarks/tests -q -p no:cacheprovider
 
 clean:
 	rm -rf $(VENV) work_dirs $(DEMO_DIR) build
