@@ -15,10 +15,15 @@ clips/s through DataLoaders (bike_mm: the config's workers; released: 4,
 its configs' setting; batches of 4).
 """
 import argparse
+import os.path as osp
 
-from bike_bench.data_pipeline import (DEFAULT_CONFIG, format_loader_rates,
-                                      format_results, run)
+from bike_bench.data_pipeline import format_loader_rates, format_results, run
 from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the zoo's configs are next to this folder
+DEFAULT_CONFIG = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'bike',
+    'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')
 
 
 def main() -> None:
@@ -36,8 +41,8 @@ def main() -> None:
     parser.add_argument('--loader-clips', type=int, default=0,
                         help='clips per DataLoader measurement (0: none)')
     args = parser.parse_args()
-    results, rates = run(args.video, args.work_dir, args.released,
-                         args.repeats, args.config, args.loader_clips)
+    results, rates = run(args.video, args.work_dir, args.config,
+                         args.released, args.repeats, args.loader_clips)
     print(format_results(results))
     if rates:
         print()

@@ -8,10 +8,15 @@ shards the temporal transformer with FSDP2); what is measured and how:
         [--modes sharded ranks ranks-fsdp]
 """
 import argparse
-import sys
+import os.path as osp
 
-from bike_bench.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS, MODES,
-                                            memory_report)
+from bike_bench.dist_infonce_memory import HEADS, MODES, memory_report
+from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the zoo's configs are next to this folder
+DEFAULT_LABEL_FILE = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', '_base_',
+    'labels', 'kinetics400.txt')
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,19 +44,15 @@ def parse_args() -> argparse.Namespace:
         '--split-blocks', action='store_true',
         help='ranks-fsdp: attention and MLP of each block as FSDP units')
     parser.add_argument(
-        '--label-file',
-        default=DEFAULT_LABEL_FILE)
+        '--label-file', default=DEFAULT_LABEL_FILE,
+        help='class names of the category cache (default: Kinetics-400)')
     return parser.parse_args()
 
 
 def main() -> None:
-    args = parse_args()
-    try:
-        for line in memory_report(**vars(args)):
-            print(line, flush=True)
-    except (OSError, RuntimeError, ValueError) as err:
-        sys.exit(f'dist_infonce_memory: {err}')
+    for line in memory_report(**vars(parse_args())):
+        print(line, flush=True)
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

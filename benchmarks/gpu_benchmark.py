@@ -21,6 +21,7 @@ from mmaction.utils import register_all_modules
 
 import bike_mm  # noqa: F401  (registers the components)
 from bike_bench.gpu_benchmark import default_cases, format_table, run_cases
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -57,4 +58,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -18,6 +18,7 @@ from mmaction.registry import MODELS
 from mmaction.utils import register_all_modules
 
 import bike_mm  # noqa: F401
+from bike_mm.engine.cli import run_tool
 
 
 def build(num_classes: int, temporal_layers: int):
@@ -70,4 +71,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -62,7 +62,6 @@ from .worker_processes import rank_env, worker_env
 MIB = 2**20
 _REPORT = 'released_comparison: '
 SIDES = ('bike_mm', 'released')
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _class_names(count: int) -> List[str]:
@@ -335,10 +334,9 @@ def check_released_checkout(released_path: str) -> None:
                 f'code: it has no {source}')
 
 
-def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
-            frames: int = 8, classes: int = 400, steps: int = 3,
-            model_config: Optional[str] = None,
-            schedule_config: Optional[str] = None,
+def compare(released_path: Optional[str], work_dir: str, model_config: str,
+            schedule_config: str, batch: int = 4, frames: int = 8,
+            classes: int = 400, steps: int = 3,
             options: Optional[dict] = None, ranks: int = 1,
             interleave: Optional[bool] = None, size: int = 224,
             sides: Sequence[str] = SIDES) -> Dict[str, dict]:
@@ -348,14 +346,13 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
         released_path (str, optional): Checkout of the released code
             (needed when ``sides`` has ``'released'``).
         work_dir (str): bike_mm's work dir (category cache, text tower).
+        model_config (str): bike_mm's model config (e.g. the ViT-B/32
+            base).
+        schedule_config (str): Its schedule (the optimizer).
         batch (int): Videos per rank and step.
         frames (int): Frames per video.
         classes (int): Number of classes K.
         steps (int): Measured steps, after one warm-up.
-        model_config (str, optional): bike_mm's model config; default the
-            ViT-B/32 base.
-        schedule_config (str, optional): Its schedule (optimizer); default
-            the BIKE one.
         options (dict, optional): ``--cfg-options`` for bike_mm's config
             (``model_wrapper_cfg``, ``optim_wrapper.optimizer.type``, ...).
         ranks (int): Processes per side (gloo when > 1).
@@ -372,7 +369,6 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
     """
     if 'released' in sides:
         check_released_checkout(released_path)
-    base = osp.join(REPO_ROOT, 'configs', '_base_')
     generator = torch.Generator().manual_seed(0)
     cfg = dict(
         released_path=released_path, batch=batch, frames=frames,
@@ -380,10 +376,7 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
         labels=torch.randint(classes, (batch * ranks, ),
                              generator=generator).tolist(),
         work_dir=work_dir,
-        model_config=model_config
-        or osp.join(base, 'models', 'bike_vit-b-p32.py'),
-        schedule_config=schedule_config
-        or osp.join(base, 'schedules', 'bike_adamw_cosine_30e.py'),
+        model_config=model_config, schedule_config=schedule_config,
         options=options or {})
     if interleave is None:
         interleave = ranks == 1
