@@ -113,7 +113,7 @@ def _image_size(arch: str) -> int:
     return size if isinstance(size, int) else size[0]
 
 
-class _Meter:
+class StepMeter:
     """Wall time and peak device memory of a block of steps."""
 
     def __init__(self, device: torch.device) -> None:
@@ -148,7 +148,7 @@ def measure(case: Case, device: torch.device, num_classes: int = 400,
     size = _image_size(case.arch)
     autocast = lambda: torch.autocast(  # noqa: E731
         device.type, dtype=torch.bfloat16, enabled=case.bf16)
-    meter = _Meter(device)
+    meter = StepMeter(device)
 
     # training
     model.train()

@@ -98,7 +98,9 @@ def footprint(parameters: Iterable[torch.nn.Parameter],
 
 def bike_mm_step(cfg: dict):
     """A training step of bike_mm built from the zoo's config files; with
-    several ranks the model is wrapped as the Runner wraps it."""
+    several ranks the model is wrapped as the Runner wraps it. On
+    ``cfg['device']`` (default the CPU); precision, checkpointing and the
+    optimizer are those of the config after ``cfg['options']``."""
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     from mmaction.utils import register_all_modules
@@ -119,7 +121,7 @@ def bike_mm_step(cfg: dict):
     model_cfg.backbone.update(pretrained=None)
     model_cfg.cls_head.update(num_classes=cfg['classes'])
     torch.manual_seed(0)
-    model = MODELS.build(model_cfg).train()
+    model = MODELS.build(model_cfg).to(cfg.get('device', 'cpu')).train()
     # in the Runner's order: wrapper, optimizer, then the hooks
     if cfg['ranks'] > 1:  # the Runner's default wrapper and its arguments
         model = MODEL_WRAPPERS.build(
@@ -155,7 +157,14 @@ def bike_mm_step(cfg: dict):
 
 
 def released_step(cfg: dict):
-    """A training step of the released code (see module doc)."""
+    """A training step of the released code (see module doc), on
+    ``cfg['device']`` (default the CPU). ``cfg['precision']``: ``fp32``
+    (default), ``amp`` (its train.py's default: float16 autocast and a
+    ``GradScaler``) or ``bf16`` (bfloat16 autocast); ``cfg['checkpointing']``
+    turns its CLIP towers' activation checkpointing on or off (default: as
+    its code has it, on)."""
+    import contextlib
+
     import open_clip
     from torch.nn.parallel import DistributedDataParallel
 
@@ -172,8 +181,15 @@ def released_step(cfg: dict):
     # reads the architecture from
     state = open_clip.create_model(
         'ViT-B-32', pretrained=None, force_quick_gelu=True).state_dict()
+    device = torch.device(cfg.get('device', 'cpu'))
     model = clip_model.build_model(dict(state), T=cfg['frames']).float()
     head = video_clip.video_header('Transf', 'VCS', state)
+    if cfg.get('checkpointing') is not None:
+        for module in model.modules():
+            if hasattr(module, 'grad_checkpointing'):
+                module.grad_checkpointing = cfg['checkpointing']
+    model.to(device)
+    head.to(device)
     for name, param in model.named_parameters():  # fix_text: True
         if 'visual' not in name and 'logit_scale' not in name:
             param.requires_grad_(False)
@@ -190,22 +206,39 @@ def released_step(cfg: dict):
     class_tokens = tokenizer(
         [f'This is a video about {name}' for name in
          _class_names(cfg['classes'])])
-    labels = torch.tensor(_local_labels(cfg))
+    class_tokens = class_tokens.to(device)
+    labels = torch.tensor(_local_labels(cfg), device=device)
     batch, frames = cfg['batch'], cfg['frames']
-    images = torch.randn(batch * frames, 3, cfg['size'], cfg['size'])
+    images = torch.randn(batch * frames, 3, cfg['size'], cfg['size'],
+                         device=device)
     all_labels = gather_batch(labels)  # the global batch's
     truth = (all_labels[:, None] == all_labels[None]).float()
+    precision = cfg.get('precision', 'fp32')
+    if precision == 'fp32':
+        autocast = contextlib.nullcontext
+    else:
+        dtype = torch.float16 if precision == 'amp' else torch.bfloat16
+        autocast = lambda: torch.autocast(  # noqa: E731
+            device.type, dtype=dtype)
+    scaler = torch.amp.GradScaler(device.type) if precision == 'amp' \
+        else None
 
     def step() -> None:
-        image_emb, cls_emb, text_emb, logit_scale = model(
-            images, class_tokens[labels], return_token=True)
-        # train.py gathers the embeddings (with gradients) of all ranks
-        logits = logit_scale * head(
-            gather_batch(image_emb.view(batch, frames, -1)),
-            gather_batch(text_emb), gather_batch(cls_emb))
-        loss = (nce(logits, truth) + nce(logits.T, truth)) / 2
-        loss.backward()
-        optimizer.step()
+        with autocast():
+            image_emb, cls_emb, text_emb, logit_scale = model(
+                images, class_tokens[labels], return_token=True)
+            # train.py gathers the embeddings (with gradients) of all ranks
+            logits = logit_scale * head(
+                gather_batch(image_emb.view(batch, frames, -1)),
+                gather_batch(text_emb), gather_batch(cls_emb))
+            loss = (nce(logits, truth) + nce(logits.T, truth)) / 2
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
         optimizer.zero_grad()
 
     return step, lambda: footprint(
