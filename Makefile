@@ -9,7 +9,7 @@ DEMO_DIR := data/demo
 DEMO_WORK := work_dirs/bike_tiny_demo
 # two workers (pytest-xdist), a test file each at a time: module fixtures
 # stay in one process; tests/helpers.py gives each worker its own ports
-PYTEST := -m pytest tests -q -p no:cacheprovider -n 2 --dist loadfile
+PYTEST := -m pytest tests benchmarks/tests -q -p no:cacheprovider -n 2 --dist loadfile
 
 .PHONY: install demo test lint compare clean env-user env-legacy \
 	test-user-env test-legacy-env

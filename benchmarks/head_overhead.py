@@ -7,7 +7,7 @@ cached category embeddings), ViT-B/32 with random weights, 8 x 224^2 frames,
 on CPU. Repeats are interleaved so machine noise hits both alike; the
 reported overhead is the ratio of medians.
 
-    python tools/benchmarks/head_overhead.py [--batch 2] [--classes 400]
+    python benchmarks/head_overhead.py [--batch 2] [--classes 400]
 """
 import argparse
 import statistics

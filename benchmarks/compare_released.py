@@ -5,7 +5,7 @@ at equal batch, ViT-B/32, random weights, K classes, steps interleaved in
 two fresh one-thread processes; ratios in a markdown table. The released
 code is imported from a checkout you give (github.com/whwu95/BIKE):
 
-    python tools/benchmarks/compare_released.py --released /path/to/BIKE \\
+    python benchmarks/compare_released.py --released /path/to/BIKE \\
         --work-dir work_dirs/compare_released [--batch 4] [--steps 3] \\
         [--cfg-options model.backbone.grad_checkpointing=False]
 
@@ -22,12 +22,16 @@ bike_mm's side is chosen with --cfg-options, e.g. ZeRO-1:
         optim_wrapper.optimizer.optimizer_type=AdamW
 """
 import argparse
+import os.path as osp
 
 from mmengine.config import DictAction
 
-from bike_mm.benchmarks.released_comparison import (compare,
-                                                    format_comparison)
+from bike_bench.released_comparison import compare, format_comparison
 from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the zoo's configs are next to this folder
+BASE_CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                        'configs', '_base_')
 
 
 def main() -> None:
@@ -40,8 +44,15 @@ def main() -> None:
     parser.add_argument('--classes', type=int, default=400)
     parser.add_argument('--steps', type=int, default=3,
                         help='measured steps per side, after one warm-up')
-    parser.add_argument('--model-config', help='default: the ViT-B/32 base')
-    parser.add_argument('--schedule-config', help='default: the BIKE one')
+    parser.add_argument(
+        '--model-config',
+        default=osp.join(BASE_CONFIGS, 'models', 'bike_vit-b-p32.py'),
+        help='default: the ViT-B/32 base')
+    parser.add_argument(
+        '--schedule-config',
+        default=osp.join(BASE_CONFIGS, 'schedules',
+                         'bike_adamw_cosine_30e.py'),
+        help='default: the BIKE one')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         default={})
     parser.add_argument('--ranks', type=int, default=1,
@@ -51,9 +62,9 @@ def main() -> None:
         help='run both sides at once, stepping in turn (default: with one '
         'rank only; 2x4 ViT-B/32 processes need ~20 GiB)')
     args = parser.parse_args()
-    results = compare(args.released, args.work_dir, args.batch, args.frames,
-                      args.classes, args.steps, args.model_config,
-                      args.schedule_config, args.cfg_options, args.ranks,
+    results = compare(args.released, args.work_dir, args.model_config,
+                      args.schedule_config, args.batch, args.frames,
+                      args.classes, args.steps, args.cfg_options, args.ranks,
                       args.interleave)
     print(format_comparison(results))
 

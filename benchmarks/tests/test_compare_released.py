@@ -1,7 +1,6 @@
-"""tools/benchmarks/compare_released.py: input checks and the report (the
+"""benchmarks/compare_released.py: input checks and the report (the
 released code itself is not part of the repository)."""
-from bike_mm.benchmarks.released_comparison import format_comparison
-from tests.helpers import run_tool
+from bike_bench.released_comparison import format_comparison
 
 
 def test_table_has_ratios():
@@ -21,10 +20,11 @@ def test_table_has_ratios():
     assert lines[8] == '| held + step peak | | | 0.65x |'
 
 
-def test_a_folder_without_the_released_code_is_one_clear_error(tmp_path):
-    result = run_tool('benchmarks/compare_released.py', '--released',
-                      tmp_path, '--work-dir', tmp_path / 'work',
-                      check=False)
+def test_a_folder_without_the_released_code_is_one_clear_error(
+        run_benchmark, tmp_path):
+    result = run_benchmark('compare_released.py', '--released',
+                           tmp_path, '--work-dir', tmp_path / 'work',
+                           check=False)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines()[-1] == (
         f'compare_released.py: error: {tmp_path} is not a checkout of the '

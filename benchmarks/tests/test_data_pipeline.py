@@ -7,13 +7,14 @@ import os.path as osp
 import decord
 import pytest
 
-from bike_mm.benchmarks.data_pipeline import (config_pipelines,
-                                              format_loader_rates,
-                                              format_results, run)
+from bike_bench.data_pipeline import (config_pipelines, format_loader_rates,
+                                      format_results, run)
 from tests.helpers import REPO_ROOT
 
 RELEASED = os.environ.get('BIKE_RELEASED')
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'bike_tiny_demo.py')
+BIKE_CONFIG = osp.join(REPO_ROOT, 'configs', 'bike',
+                       'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')
 STAGES = ('decode_s', 'augment_s', 'total_s', 'cpu_s')
 
 
@@ -23,9 +24,7 @@ def demo_video(demo_dir: str) -> str:
 
 
 def test_the_zoo_configs_pipelines_are_measured():
-    video, frames, cv2_threads = config_pipelines(osp.join(
-        REPO_ROOT, 'configs', 'bike',
-        'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py'))
+    video, frames, cv2_threads = config_pipelines(BIKE_CONFIG)
     assert video[0] == dict(type='DecordInit', num_threads=1)
     assert [s['type'] for s in frames[:2]] == ['ReleasedUniformSample',
                                                'RawFrameDecode']
@@ -37,7 +36,7 @@ def test_the_zoo_configs_pipelines_are_measured():
 def test_bike_mm_rows_on_a_video_and_its_frames(demo_data, tmp_path):
     video = demo_video(demo_data)
     name = osp.basename(video)
-    results, rates = run([video], str(tmp_path), repeats=2)
+    results, rates = run([video], str(tmp_path), BIKE_CONFIG, repeats=2)
     assert rates == {}
     assert list(results) == [(name, 'bike_mm', 'config'),
                              (name, 'bike_mm', 'decord threads 0'),
@@ -74,7 +73,7 @@ def test_ratios_are_to_the_released_row_of_the_same_source():
 def test_dataloaders_with_the_configs_workers(demo_data, tmp_path):
     video = demo_video(demo_data)
     name = osp.basename(video)
-    _, rates = run([video], str(tmp_path), repeats=1, config=DEMO_CONFIG,
+    _, rates = run([video], str(tmp_path), DEMO_CONFIG, repeats=1,
                    loader_clips=16)
     # the demo config's 2 workers, batches of 4
     assert list(rates) == [(name, 'bike_mm', 'DataLoader, 2 workers'),
@@ -93,7 +92,7 @@ def test_a_folder_without_the_released_code_is_refused(demo_data,
     with pytest.raises(FileNotFoundError,
                        match='is not a checkout of the released BIKE code: '
                        'it has no datasets/video.py'):
-        run([demo_video(demo_data)], str(tmp_path / 'work'),
+        run([demo_video(demo_data)], str(tmp_path / 'work'), DEMO_CONFIG,
             str(tmp_path))
     assert not (tmp_path / 'work').exists()
 
@@ -104,8 +103,8 @@ def test_a_folder_without_the_released_code_is_refused(demo_data,
 def test_released_rows(demo_data, tmp_path):
     video = demo_video(demo_data)
     name = osp.basename(video)
-    results, rates = run([video], str(tmp_path), RELEASED, repeats=2,
-                         config=DEMO_CONFIG, loader_clips=8)
+    results, rates = run([video], str(tmp_path), DEMO_CONFIG, RELEASED,
+                         repeats=2, loader_clips=8)
     for source in (name, f'{name} frames'):
         released = results[(source, 'released', 'released')]
         assert all(released[key] > 0 for key in STAGES), released

@@ -33,10 +33,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import numpy as np
 from torch.utils.data import DataLoader, Dataset
 
-from .released_comparison import REPO_ROOT, _load_file
+from .released_comparison import _load_file
 
-DEFAULT_CONFIG = osp.join(REPO_ROOT, 'configs', 'bike',
-                          'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')
 RELEASED_SOURCES = ('datasets/video.py', 'datasets/transforms.py')
 # utils/Augmentation.py of the released code for Kinetics (CLIP's mean/std)
 RELEASED_MEAN = [0.48145466, 0.4578275, 0.40821073]
@@ -64,7 +62,7 @@ def config_pipelines(config: str) -> Tuple[List[dict], List[dict], int]:
     """
     from mmengine.config import Config
 
-    from ..datasets import video_pipeline
+    from bike_mm.datasets import video_pipeline
     cfg = Config.fromfile(config)
     video = cfg.train_dataloader.dataset.pipeline
     steps = {step['type']: step for step in video}
@@ -84,7 +82,7 @@ def _compose(pipeline: Sequence[dict]):
     from mmaction.utils import register_all_modules
     from mmengine.dataset import Compose
 
-    from .. import datasets  # noqa: F401  (registers the transforms)
+    from bike_mm import datasets  # noqa: F401  (registers the transforms)
     register_all_modules()
     return Compose(pipeline)
 
@@ -217,7 +215,7 @@ def loader_rate(dataset, workers: int, batch_size: int,
 def extract_frames(video: str, out_dir: str) -> Tuple[str, int]:
     """The frame folder of ``video`` (``tools/data/extract_frames.py``'s
     layout), written once into ``out_dir``."""
-    from ..datasets.preparation.rawframes import extract_video_frames
+    from bike_mm.datasets.preparation.rawframes import extract_video_frames
     frame_dir = osp.join(out_dir,
                          osp.splitext(osp.basename(video))[0] + '_frames')
     if not osp.isdir(frame_dir):
@@ -225,8 +223,8 @@ def extract_frames(video: str, out_dir: str) -> Tuple[str, int]:
     return frame_dir, len(os.listdir(frame_dir))
 
 
-def prepare(videos: Sequence[str], work_dir: str,
-            released_path: Optional[str], config: str = DEFAULT_CONFIG
+def prepare(videos: Sequence[str], work_dir: str, config: str,
+            released_path: Optional[str]
             ) -> Tuple[List[tuple], Optional[tuple], dict]:
     """Check the inputs, extract the frame folders, set the threads.
 
@@ -374,9 +372,9 @@ def format_loader_rates(rates: Dict[tuple, float]) -> str:
     return '\n'.join(lines)
 
 
-def run(videos: Sequence[str], work_dir: str,
+def run(videos: Sequence[str], work_dir: str, config: str,
         released_path: Optional[str] = None, repeats: int = 10,
-        config: str = DEFAULT_CONFIG, loader_clips: int = 0
+        loader_clips: int = 0
         ) -> Tuple[Dict[tuple, dict], Dict[tuple, float]]:
     """Measure every row (seeded sampling and crops), then the DataLoaders
     when ``loader_clips`` > 0.
@@ -388,8 +386,8 @@ def run(videos: Sequence[str], work_dir: str,
     import random
 
     import torch
-    sources, released, loader_cfg = prepare(videos, work_dir,
-                                            released_path, config)
+    sources, released, loader_cfg = prepare(videos, work_dir, config,
+                                            released_path)
     random.seed(0)
     np.random.seed(0)
     torch.manual_seed(0)

@@ -7,8 +7,8 @@ inference throughput, the BIKE README's training memory). The defaults
 (ViT-B/32, 8 frames, batch 32) take about 3 minutes on one H200; the run
 stops starting new cases after --budget-minutes.
 
-    python tools/benchmarks/gpu_benchmark.py
-    python tools/benchmarks/gpu_benchmark.py --archs ViT-B-32 ViT-B-16 \\
+    python benchmarks/gpu_benchmark.py
+    python benchmarks/gpu_benchmark.py --archs ViT-B-32 ViT-B-16 \\
         ViT-L-14 --compile --budget-minutes 7.5
 
 Without CUDA it runs on the CPU (no memory figures), e.g. the test's
@@ -20,8 +20,7 @@ import torch
 from mmaction.utils import register_all_modules
 
 import bike_mm  # noqa: F401  (registers the components)
-from bike_mm.benchmarks.gpu_benchmark import (default_cases, format_table,
-                                              run_cases)
+from bike_bench.gpu_benchmark import default_cases, format_table, run_cases
 from bike_mm.engine.cli import run_tool
 
 

@@ -2,16 +2,21 @@
 (bike_mm) against replicated (the released code), one simulated rank per
 subprocess, or M real gloo ranks (--modes ranks ranks-fsdp; ranks-fsdp
 shards the temporal transformer with FSDP2); what is measured and how:
-``bike_mm/benchmarks/dist_infonce_memory.py``. Figures: BENCHMARKS.md.
+``benchmarks/bike_bench/dist_infonce_memory.py``. Figures: BENCHMARKS.md.
 
-    python tools/benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8] \
+    python benchmarks/dist_infonce_memory.py [--world-sizes 1 2 4 8] \
         [--modes sharded ranks ranks-fsdp]
 """
 import argparse
+import os.path as osp
 
-from bike_mm.benchmarks.dist_infonce_memory import (DEFAULT_LABEL_FILE, HEADS,
-                                                     MODES, memory_report)
+from bike_bench.dist_infonce_memory import HEADS, MODES, memory_report
 from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the zoo's configs are next to this folder
+DEFAULT_LABEL_FILE = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', '_base_',
+    'labels', 'kinetics400.txt')
 
 
 def parse_args() -> argparse.Namespace:
@@ -39,14 +44,13 @@ def parse_args() -> argparse.Namespace:
         '--split-blocks', action='store_true',
         help='ranks-fsdp: attention and MLP of each block as FSDP units')
     parser.add_argument(
-        '--label-file',
-        default=DEFAULT_LABEL_FILE)
+        '--label-file', default=DEFAULT_LABEL_FILE,
+        help='class names of the category cache (default: Kinetics-400)')
     return parser.parse_args()
 
 
 def main() -> None:
-    args = parse_args()
-    for line in memory_report(**vars(args)):
+    for line in memory_report(**vars(parse_args())):
         print(line, flush=True)
 
 

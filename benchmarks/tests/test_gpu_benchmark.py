@@ -1,11 +1,9 @@
-"""tools/benchmarks/gpu_benchmark.py on the CPU with the tiny model."""
+"""benchmarks/gpu_benchmark.py on the CPU with the tiny model."""
 import pytest
 import torch
 
-from bike_mm.benchmarks.gpu_benchmark import (Case, Result, default_cases,
-                                              format_table, measure,
-                                              run_cases)
-from tests.helpers import run_tool
+from bike_bench.gpu_benchmark import (Case, Result, default_cases,
+                                      format_table, measure, run_cases)
 
 TINY = dict(arch='ViT-Tiny-16', frames=2, batch=2, infer_batch=3)
 
@@ -46,12 +44,12 @@ def test_table_shows_published_figures():
 
 
 @pytest.mark.e2e
-def test_command_line_falls_back_to_cpu():
-    result = run_tool('benchmarks/gpu_benchmark.py', '--archs',
-                      'ViT-Tiny-16', '--frames', 2, '--batch', 2,
-                      '--infer-batch', 2, '--classes', 5, '--warmup', 0,
-                      '--steps', 1, '--budget-minutes', 0,
-                      env=dict(CUDA_VISIBLE_DEVICES=''))
+def test_command_line_falls_back_to_cpu(run_benchmark):
+    result = run_benchmark('gpu_benchmark.py', '--archs',
+                           'ViT-Tiny-16', '--frames', 2, '--batch', 2,
+                           '--infer-batch', 2, '--classes', 5, '--warmup', 0,
+                           '--steps', 1, '--budget-minutes', 0,
+                           env=dict(CUDA_VISIBLE_DEVICES=''))
     assert 'device: CPU (no CUDA device found)' in result.stdout
     rows = [line for line in result.stdout.splitlines()
             if line.startswith('| ViT-Tiny-16 | 2 | 2/2 |')]

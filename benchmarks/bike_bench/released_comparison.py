@@ -62,7 +62,6 @@ from .worker_processes import rank_env, worker_env
 MIB = 2**20
 _REPORT = 'released_comparison: '
 SIDES = ('bike_mm', 'released')
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 
 def _class_names(count: int) -> List[str]:
@@ -99,7 +98,9 @@ def footprint(parameters: Iterable[torch.nn.Parameter],
 
 def bike_mm_step(cfg: dict):
     """A training step of bike_mm built from the zoo's config files; with
-    several ranks the model is wrapped as the Runner wraps it."""
+    several ranks the model is wrapped as the Runner wraps it. On
+    ``cfg['device']`` (default the CPU); precision, checkpointing and the
+    optimizer are those of the config after ``cfg['options']``."""
     from mmaction.registry import MODELS
     from mmaction.structures import ActionDataSample
     from mmaction.utils import register_all_modules
@@ -107,8 +108,8 @@ def bike_mm_step(cfg: dict):
     from mmengine.optim import build_optim_wrapper
     from mmengine.registry import MODEL_WRAPPERS
 
-    from ..engine import CategoryCacheHook
-    from ..structures import set_gt_label
+    from bike_mm.engine import CategoryCacheHook
+    from bike_mm.structures import set_gt_label
     register_all_modules()
     config = Config.fromfile(cfg['model_config'])
     config.optim_wrapper = Config.fromfile(
@@ -120,7 +121,7 @@ def bike_mm_step(cfg: dict):
     model_cfg.backbone.update(pretrained=None)
     model_cfg.cls_head.update(num_classes=cfg['classes'])
     torch.manual_seed(0)
-    model = MODELS.build(model_cfg).train()
+    model = MODELS.build(model_cfg).to(cfg.get('device', 'cpu')).train()
     # in the Runner's order: wrapper, optimizer, then the hooks
     if cfg['ranks'] > 1:  # the Runner's default wrapper and its arguments
         model = MODEL_WRAPPERS.build(
@@ -156,11 +157,18 @@ def bike_mm_step(cfg: dict):
 
 
 def released_step(cfg: dict):
-    """A training step of the released code (see module doc)."""
+    """A training step of the released code (see module doc), on
+    ``cfg['device']`` (default the CPU). ``cfg['precision']``: ``fp32``
+    (default), ``amp`` (its train.py's default: float16 autocast and a
+    ``GradScaler``) or ``bf16`` (bfloat16 autocast); ``cfg['checkpointing']``
+    turns its CLIP towers' activation checkpointing on or off (default: as
+    its code has it, on)."""
+    import contextlib
+
     import open_clip
     from torch.nn.parallel import DistributedDataParallel
 
-    from ..models.utils.gather import gather_batch
+    from bike_mm.models.utils.gather import gather_batch
     path = cfg['released_path']
     clip_model = _load_file('released_clip_model',
                             osp.join(path, 'clip', 'model.py'))
@@ -173,8 +181,15 @@ def released_step(cfg: dict):
     # reads the architecture from
     state = open_clip.create_model(
         'ViT-B-32', pretrained=None, force_quick_gelu=True).state_dict()
+    device = torch.device(cfg.get('device', 'cpu'))
     model = clip_model.build_model(dict(state), T=cfg['frames']).float()
     head = video_clip.video_header('Transf', 'VCS', state)
+    if cfg.get('checkpointing') is not None:
+        for module in model.modules():
+            if hasattr(module, 'grad_checkpointing'):
+                module.grad_checkpointing = cfg['checkpointing']
+    model.to(device)
+    head.to(device)
     for name, param in model.named_parameters():  # fix_text: True
         if 'visual' not in name and 'logit_scale' not in name:
             param.requires_grad_(False)
@@ -191,22 +206,39 @@ def released_step(cfg: dict):
     class_tokens = tokenizer(
         [f'This is a video about {name}' for name in
          _class_names(cfg['classes'])])
-    labels = torch.tensor(_local_labels(cfg))
+    class_tokens = class_tokens.to(device)
+    labels = torch.tensor(_local_labels(cfg), device=device)
     batch, frames = cfg['batch'], cfg['frames']
-    images = torch.randn(batch * frames, 3, cfg['size'], cfg['size'])
+    images = torch.randn(batch * frames, 3, cfg['size'], cfg['size'],
+                         device=device)
     all_labels = gather_batch(labels)  # the global batch's
     truth = (all_labels[:, None] == all_labels[None]).float()
+    precision = cfg.get('precision', 'fp32')
+    if precision == 'fp32':
+        autocast = contextlib.nullcontext
+    else:
+        dtype = torch.float16 if precision == 'amp' else torch.bfloat16
+        autocast = lambda: torch.autocast(  # noqa: E731
+            device.type, dtype=dtype)
+    scaler = torch.amp.GradScaler(device.type) if precision == 'amp' \
+        else None
 
     def step() -> None:
-        image_emb, cls_emb, text_emb, logit_scale = model(
-            images, class_tokens[labels], return_token=True)
-        # train.py gathers the embeddings (with gradients) of all ranks
-        logits = logit_scale * head(
-            gather_batch(image_emb.view(batch, frames, -1)),
-            gather_batch(text_emb), gather_batch(cls_emb))
-        loss = (nce(logits, truth) + nce(logits.T, truth)) / 2
-        loss.backward()
-        optimizer.step()
+        with autocast():
+            image_emb, cls_emb, text_emb, logit_scale = model(
+                images, class_tokens[labels], return_token=True)
+            # train.py gathers the embeddings (with gradients) of all ranks
+            logits = logit_scale * head(
+                gather_batch(image_emb.view(batch, frames, -1)),
+                gather_batch(text_emb), gather_batch(cls_emb))
+            loss = (nce(logits, truth) + nce(logits.T, truth)) / 2
+        if scaler is None:
+            loss.backward()
+            optimizer.step()
+        else:
+            scaler.scale(loss).backward()
+            scaler.step(optimizer)
+            scaler.update()
         optimizer.zero_grad()
 
     return step, lambda: footprint(
@@ -256,7 +288,6 @@ class _Side:
             subprocess.Popen(
                 [sys.executable, '-m', __name__, side,
                  json.dumps(dict(cfg, rank=rank))],
-                cwd=REPO_ROOT,
                 env=rank_env(env, rank),
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
             for rank in range(cfg['ranks'])
@@ -336,10 +367,9 @@ def check_released_checkout(released_path: str) -> None:
                 f'code: it has no {source}')
 
 
-def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
-            frames: int = 8, classes: int = 400, steps: int = 3,
-            model_config: Optional[str] = None,
-            schedule_config: Optional[str] = None,
+def compare(released_path: Optional[str], work_dir: str, model_config: str,
+            schedule_config: str, batch: int = 4, frames: int = 8,
+            classes: int = 400, steps: int = 3,
             options: Optional[dict] = None, ranks: int = 1,
             interleave: Optional[bool] = None, size: int = 224,
             sides: Sequence[str] = SIDES) -> Dict[str, dict]:
@@ -349,14 +379,13 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
         released_path (str, optional): Checkout of the released code
             (needed when ``sides`` has ``'released'``).
         work_dir (str): bike_mm's work dir (category cache, text tower).
+        model_config (str): bike_mm's model config (e.g. the ViT-B/32
+            base).
+        schedule_config (str): Its schedule (the optimizer).
         batch (int): Videos per rank and step.
         frames (int): Frames per video.
         classes (int): Number of classes K.
         steps (int): Measured steps, after one warm-up.
-        model_config (str, optional): bike_mm's model config; default the
-            ViT-B/32 base.
-        schedule_config (str, optional): Its schedule (optimizer); default
-            the BIKE one.
         options (dict, optional): ``--cfg-options`` for bike_mm's config
             (``model_wrapper_cfg``, ``optim_wrapper.optimizer.type``, ...).
         ranks (int): Processes per side (gloo when > 1).
@@ -373,7 +402,6 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
     """
     if 'released' in sides:
         check_released_checkout(released_path)
-    base = osp.join(REPO_ROOT, 'configs', '_base_')
     generator = torch.Generator().manual_seed(0)
     cfg = dict(
         released_path=released_path, batch=batch, frames=frames,
@@ -381,10 +409,7 @@ def compare(released_path: Optional[str], work_dir: str, batch: int = 4,
         labels=torch.randint(classes, (batch * ranks, ),
                              generator=generator).tolist(),
         work_dir=work_dir,
-        model_config=model_config
-        or osp.join(base, 'models', 'bike_vit-b-p32.py'),
-        schedule_config=schedule_config
-        or osp.join(base, 'schedules', 'bike_adamw_cosine_30e.py'),
+        model_config=model_config, schedule_config=schedule_config,
         options=options or {})
     if interleave is None:
         interleave = ranks == 1

@@ -6,7 +6,7 @@ tools/data/extract_frames.py), rows interleaved in one process, ratios to
 the released code's rows. The released code is imported from a checkout
 you give (github.com/whwu95/BIKE; it needs pandas):
 
-    python tools/benchmarks/data_pipeline.py --video VIDEO [VIDEO ...] \\
+    python benchmarks/data_pipeline.py --video VIDEO [VIDEO ...] \\
         --work-dir work_dirs/data_pipeline --released /path/to/BIKE \\
         [--repeats 10] [--config CONFIG] [--loader-clips 96]
 
@@ -15,11 +15,15 @@ clips/s through DataLoaders (bike_mm: the config's workers; released: 4,
 its configs' setting; batches of 4).
 """
 import argparse
+import os.path as osp
 
-from bike_mm.benchmarks.data_pipeline import (DEFAULT_CONFIG,
-                                              format_loader_rates,
-                                              format_results, run)
+from bike_bench.data_pipeline import format_loader_rates, format_results, run
 from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the zoo's configs are next to this folder
+DEFAULT_CONFIG = osp.join(
+    osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs', 'bike',
+    'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')
 
 
 def main() -> None:
@@ -37,8 +41,8 @@ def main() -> None:
     parser.add_argument('--loader-clips', type=int, default=0,
                         help='clips per DataLoader measurement (0: none)')
     args = parser.parse_args()
-    results, rates = run(args.video, args.work_dir, args.released,
-                         args.repeats, args.config, args.loader_clips)
+    results, rates = run(args.video, args.work_dir, args.config,
+                         args.released, args.repeats, args.loader_clips)
     print(format_results(results))
     if rates:
         print()

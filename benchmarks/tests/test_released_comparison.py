@@ -5,8 +5,8 @@ import os.path as osp
 
 import pytest
 
-from bike_mm.benchmarks.released_comparison import compare
-from tests.helpers import REPO_ROOT
+from bike_bench.released_comparison import compare
+from tests.helpers import DEMO_CONFIG, REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -18,10 +18,11 @@ ZERO = {
 
 def measure_two_ranks(work_dir, options):
     return compare(
-        None, str(work_dir), batch=1, frames=2, classes=4, steps=1,
-        model_config=osp.join(REPO_ROOT, 'configs', 'demo',
-                              'bike_tiny_demo.py'),
-        options=options, ranks=2, size=64, sides=('bike_mm', ))['bike_mm']
+        None, str(work_dir), DEMO_CONFIG,
+        osp.join(REPO_ROOT, 'configs', '_base_', 'schedules',
+                 'bike_adamw_cosine_30e.py'),
+        batch=1, frames=2, classes=4, steps=1, options=options, ranks=2,
+        size=64, sides=('bike_mm', ))['bike_mm']
 
 
 def test_zero_and_fsdp_split_the_state_over_two_ranks(tmp_path):

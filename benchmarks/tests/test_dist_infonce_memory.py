@@ -1,18 +1,16 @@
-"""tools/benchmarks/dist_infonce_memory.py on a tiny configuration: the
+"""benchmarks/dist_infonce_memory.py on a tiny configuration: the
 tables it prints, a sharded rank needing less than a replicated one, and
 real gloo ranks (with and without FSDP on the temporal transformer)."""
 import pytest
 
-from tests.helpers import run_tool
-
 pytestmark = pytest.mark.e2e
 
 
-def test_sharded_rank_peak_is_below_replicated():
-    result = run_tool('benchmarks/dist_infonce_memory.py', '--global-batch',
-                      8, '--dim', 64, '--temporal-layers', 1,
-                      '--world-sizes', 1, 2, '--heads', 'mean',
-                      '--repeats', 1)
+def test_sharded_rank_peak_is_below_replicated(run_benchmark):
+    result = run_benchmark('dist_infonce_memory.py', '--global-batch',
+                           8, '--dim', 64, '--temporal-layers', 1,
+                           '--world-sizes', 1, 2, '--heads', 'mean',
+                           '--repeats', 1)
     rows = [line.split('|')[1:-1] for line in result.stdout.splitlines()
             if line.startswith('| mean |')]
     measured, ratios = rows[:2], rows[2:]
@@ -25,12 +23,13 @@ def test_sharded_rank_peak_is_below_replicated():
     assert float(ratios[0][2].split('x')[0]) > 1
 
 
-def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads():
-    result = run_tool('benchmarks/dist_infonce_memory.py', '--global-batch',
-                      8, '--dim', 256, '--temporal-layers', 2,
-                      '--world-sizes', 1, 2, '--heads', 'mean',
-                      '--repeats', 1, '--modes', 'sharded', 'ranks',
-                      'ranks-fsdp')
+def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads(
+        run_benchmark):
+    result = run_benchmark('dist_infonce_memory.py', '--global-batch',
+                           8, '--dim', 256, '--temporal-layers', 2,
+                           '--world-sizes', 1, 2, '--heads', 'mean',
+                           '--repeats', 1, '--modes', 'sharded', 'ranks',
+                           'ranks-fsdp')
     cells = [line.split('|')[1:-1] for line in result.stdout.splitlines()
              if line.startswith('| mean |')]
     # the measurements (9 columns), not the ratio table's row
@@ -53,12 +52,12 @@ def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads():
     assert 'replicated mean / ranks-fsdp mean' in result.stdout
 
 
-def test_memory_options_are_measured_on_real_ranks():
-    result = run_tool('benchmarks/dist_infonce_memory.py', '--global-batch',
-                      8, '--dim', 256, '--temporal-layers', 2,
-                      '--world-sizes', 2, '--heads', 'mean', '--repeats', 1,
-                      '--modes', 'ranks-fsdp', '--temporal-checkpointing',
-                      '--split-blocks')
+def test_memory_options_are_measured_on_real_ranks(run_benchmark):
+    result = run_benchmark('dist_infonce_memory.py', '--global-batch',
+                           8, '--dim', 256, '--temporal-layers', 2,
+                           '--world-sizes', 2, '--heads', 'mean',
+                           '--repeats', 1, '--modes', 'ranks-fsdp',
+                           '--temporal-checkpointing', '--split-blocks')
     assert 'temporal checkpointing True, FSDP split blocks True' in \
         result.stdout
     rows = {r[1].strip(): r for r in (

@@ -26,9 +26,9 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from ..models.recognizers import BIKERecognizer
-from ..structures import set_gt_label
-from ..utils.torch_compat import OutOfMemoryError
+from bike_mm.models.recognizers import BIKERecognizer
+from bike_mm.structures import set_gt_label
+from bike_mm.utils.torch_compat import OutOfMemoryError
 
 #: Published figures, by (arch, frames): Text4Vis Table 12 (inference on one
 #: A100, batch 16, vid/s) and the BIKE README's "Training GPU Memory" table
@@ -114,7 +114,7 @@ def _image_size(arch: str) -> int:
     return size if isinstance(size, int) else size[0]
 
 
-class _Meter:
+class StepMeter:
     """Wall time and peak device memory of a block of steps."""
 
     def __init__(self, device: torch.device) -> None:
@@ -149,7 +149,7 @@ def measure(case: Case, device: torch.device, num_classes: int = 400,
     size = _image_size(case.arch)
     autocast = lambda: torch.autocast(  # noqa: E731
         device.type, dtype=torch.bfloat16, enabled=case.bf16)
-    meter = _Meter(device)
+    meter = StepMeter(device)
 
     # training
     model.train()

@@ -42,7 +42,7 @@ resetting it through ``/proc/self/clear_refs``, glibc's mmap threshold fixed
 so freed blocks leave the resident set). Time: median of ``--repeats``
 steps without the profiler, after one warm-up step.
 
-Command line: ``tools/benchmarks/dist_infonce_memory.py``.
+Command line: ``benchmarks/dist_infonce_memory.py``.
 """
 import json
 import os.path as osp
@@ -56,10 +56,6 @@ from typing import Iterator, Sequence
 from .process_memory import local_bytes, resident_rise
 from .worker_processes import rank_env, worker_env
 
-# the source checkout this package is in (configs/, working directory)
-REPO_ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-DEFAULT_LABEL_FILE = osp.join(REPO_ROOT, 'configs', '_base_', 'labels',
-                              'kinetics400.txt')
 HEADS = {
     'mean': dict(aggregation='mean'),
     'vcs-words': dict(aggregation='vcs', all_tokens=False),
@@ -227,8 +223,7 @@ def measure(cfg: dict) -> dict:
                     open(osp.join(logs, f'{rank}.err'), 'w') as err:
                 procs.append(subprocess.Popen(
                     [sys.executable, '-m', __name__, json.dumps(cfg)],
-                    stdout=out, stderr=err, env=rank_env(env, rank),
-                    cwd=REPO_ROOT))
+                    stdout=out, stderr=err, env=rank_env(env, rank)))
         _wait(procs)
         results = []
         for rank, proc in enumerate(procs):
@@ -244,14 +239,14 @@ def measure(cfg: dict) -> dict:
     })
 
 
-def memory_report(global_batch: int = 256,
+def memory_report(label_file: str,
+                  global_batch: int = 256,
                   frames: int = 8,
                   dim: int = 512,
                   temporal_layers: int = 6,
                   world_sizes: Sequence[int] = (1, 2, 4, 8),
                   heads: Sequence[str] = HEAD_NAMES,
                   repeats: int = 3,
-                  label_file: str = DEFAULT_LABEL_FILE,
                   modes: Sequence[str] = ('sharded', ),
                   temporal_checkpointing: bool = False,
                   split_blocks: bool = False) -> Iterator[str]:
@@ -259,6 +254,7 @@ def memory_report(global_batch: int = 256,
     Markdown tables) as the measurements arrive.
 
     Args:
+        label_file (str): Class names of the category cache.
         global_batch (int): Videos of one step over all ranks (NM).
         frames (int): Frames per video T.
         dim (int): Embedding width D.
@@ -266,7 +262,6 @@ def memory_report(global_batch: int = 256,
         world_sizes (Sequence[int]): Process counts M.
         heads (Sequence[str]): Keys of :data:`HEADS`.
         repeats (int): Timed steps per configuration.
-        label_file (str): Class names of the category cache.
         modes (Sequence[str]): Modes of :data:`MODES` measured at M > 1
             next to ``replicated`` (measured once).
         temporal_checkpointing (bool): Activation checkpointing of

@@ -1,0 +1,52 @@
+"""Fixtures of the benchmark tests: the demo dataset of the package's tests
+and running a benchmark script of this checkout.
+
+pytest puts this folder on ``sys.path`` (it holds this conftest and no
+``__init__.py``), so the tests import ``bike_bench`` as the scripts do.
+"""
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pytest
+
+from tests.conftest import demo_data  # noqa: F401  (the shared fixture)
+from tests.helpers import REPO_ROOT, checkout_env
+
+BENCHMARKS = Path(__file__).parent
+
+
+def run_script(script: str,
+               *args,
+               check: bool = True,
+               env: Optional[dict] = None,
+               timeout: float = 600) -> subprocess.CompletedProcess:
+    """Run ``benchmarks/<script>`` of this checkout in a subprocess.
+
+    Args:
+        script (str): Path under ``benchmarks/``, e.g. ``'head_overhead.py'``.
+        *args: Its command-line arguments.
+        check (bool): Fail, showing the end of the output, if it exits
+            non-zero.
+        env (dict, optional): Extra environment variables.
+        timeout (float): Seconds before the run is killed.
+
+    Returns:
+        CompletedProcess: With ``returncode``, ``stdout`` and ``stderr``
+        (text).
+    """
+    result = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), *map(str, args)],
+        cwd=REPO_ROOT, env=checkout_env(**(env or {})), capture_output=True,
+        text=True, timeout=timeout)
+    if check:
+        assert result.returncode == 0, (result.stdout +
+                                        result.stderr)[-3000:]
+    return result
+
+
+@pytest.fixture
+def run_benchmark():
+    """:func:`run_script`, for the tests of the command lines."""
+    return run_script

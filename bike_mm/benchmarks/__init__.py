@@ -1,1 +1,0 @@
-"""Benchmark logic behind the command lines in ``tools/benchmarks``."""
