@@ -5,6 +5,10 @@ imported only when used (the optional ``bike_mm[deploy]`` extra).
 """
 from .clip_scorer import ClipScorer
 from .onnx_export import export_onnx
+from .onnx_inference import category_inputs, inference_onnx
 from .onnx_recognizer import OnnxRecognizer, average_views
 
-__all__ = ['ClipScorer', 'export_onnx', 'OnnxRecognizer', 'average_views']
+__all__ = [
+    'ClipScorer', 'export_onnx', 'category_inputs', 'inference_onnx',
+    'OnnxRecognizer', 'average_views'
+]

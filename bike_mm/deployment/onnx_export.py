@@ -1,4 +1,5 @@
 """Export a :class:`BIKERecognizer` to ONNX."""
+import importlib
 import inspect
 import json
 from typing import Optional
@@ -13,14 +14,19 @@ METADATA_KEY = 'bike_mm'
 DEFAULT_OPSET = 17
 
 
+class MissingDeployExtra(OSError):
+    """onnx or onnxruntime is not installed: a problem of the environment,
+    which the tools report in one line (``run_tool``)."""
+
+
 def require(module: str):
     """Import an optional deployment dependency, or fail with one line
     saying how to install it."""
     try:
-        return __import__(module)
+        return importlib.import_module(module)
     except ImportError:
-        raise ImportError(f'{module} is not installed: '
-                          "pip install 'bike_mm[deploy]'") from None
+        raise MissingDeployExtra(f'{module} is not installed: '
+                                 "pip install 'bike_mm[deploy]'") from None
 
 
 def _image_size(recognizer: nn.Module) -> tuple:
