@@ -3,18 +3,23 @@
     python tools/infer.py CONFIG CHECKPOINT VIDEO [--labels FILE]
         [--views 1x1|4x3] [--topk 5] [--saliency out.png] [--device cpu]
         [--allow-class-mismatch] [--cfg-options k=v ...]
+        [--backend pytorch|onnxruntime --onnx MODEL]
 
 ``--labels`` replaces the config's classes by the names in FILE (one per
 line, or the released ``id,name`` csv): open-vocabulary recognition with
 the same weights. ``--saliency`` writes the sampled frames of the first view
 with the Video Concept Spotting saliency of the top class (paper Fig. 3),
 and the attribute sentence for models with an attributes branch.
+``--backend onnxruntime --onnx MODEL`` scores with a model of
+``tools/deployment/export_onnx.py`` (CHECKPOINT is then read only to encode
+``--labels`` for an open-vocabulary model).
 """
 import argparse
 
 from mmengine.config import DictAction
 
 from bike_mm.apis import inference_recognizer, init_recognizer
+from bike_mm.deployment import inference_onnx
 from bike_mm.engine.cli import run_tool
 from bike_mm.visualization import plot_temporal_saliency
 
@@ -44,20 +49,32 @@ def parse_args() -> argparse.Namespace:
         nargs='+',
         action=DictAction,
         help='override config entries')
+    parser.add_argument(
+        '--backend', choices=('pytorch', 'onnxruntime'), default='pytorch')
+    parser.add_argument('--onnx', metavar='MODEL', help='the ONNX model')
     args = parser.parse_args()
     if args.topk < 1:
         parser.error('--topk must be at least 1')
+    if (args.backend == 'onnxruntime') != (args.onnx is not None):
+        parser.error('--backend onnxruntime and --onnx MODEL go together')
+    if args.onnx is not None and args.saliency is not None:
+        parser.error('--saliency needs the PyTorch backend')
     return args
 
 
 def main() -> None:
     args = parse_args()
-    model = init_recognizer(args.config, args.checkpoint, args.device,
-                            args.labels, args.cfg_options,
-                            args.allow_class_mismatch)
-    result = inference_recognizer(
-        model, args.video, args.views, args.topk,
-        with_saliency=args.saliency is not None)
+    if args.backend == 'onnxruntime':
+        result = inference_onnx(args.onnx, args.config, args.video,
+                                args.views, args.topk, args.checkpoint,
+                                args.labels, args.cfg_options)
+    else:
+        model = init_recognizer(args.config, args.checkpoint, args.device,
+                                args.labels, args.cfg_options,
+                                args.allow_class_mismatch)
+        result = inference_recognizer(
+            model, args.video, args.views, args.topk,
+            with_saliency=args.saliency is not None)
     if result.attribute_sentence is not None:
         print(f'Attribute sentence: {result.attribute_sentence}')
     print(f'Top-{len(result.topk)} of {len(result.scores)} classes for '
