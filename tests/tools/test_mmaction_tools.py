@@ -1,7 +1,7 @@
-"""mmaction's own tools (train.py, test.py, dist_test.sh) run our configs,
-and a plain mmaction model's checkpoint (TSN, saved without bike_mm) tests
-and resumes with bike_mm imported, on the installed mmaction2: the 1.1
-wheel or 1.2 installed from source."""
+"""mmaction's own tools (train.py, test.py) run our configs, and a plain
+mmaction model's checkpoint (TSN, saved without bike_mm) tests and resumes
+with bike_mm imported, on the installed mmaction2: the 1.1 wheel or 1.2
+installed from source."""
 import os.path as osp
 import re
 import subprocess
@@ -13,7 +13,7 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port, mmaction_tools)
+                           demo_cfg_options, mmaction_tools)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def logged_metrics(log: str) -> str:
                       r'[\d.]+)', log)[-1]
 
 
-def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
+def test_demo_with_mmaction_train_and_test(demo_data, tmp_path):
     work_dir = tmp_path / 'work'
     options = demo_cfg_options(demo_data)
     run_mmaction_tool('train.py', DEMO_CONFIG, '--work-dir', work_dir,
@@ -59,12 +59,8 @@ def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
         *cfg_options(options)))
     top1 = float(single.split()[1])
     assert top1 > 2 / 8, single  # chance: 1/8
-
-    dist = logged_metrics(run_mmaction_tool(
-        'dist_test.sh', DEMO_CONFIG, checkpoint, 2, '--work-dir',
-        tmp_path / 'dist_test', *cfg_options(options),
-        PORT=str(free_port())))
-    assert dist == single
+    # mmaction's dist_*.sh need an accelerator (mmengine's pytorch
+    # launcher sets a CUDA device); on CPU ours run (test_dist_tools.py)
 
 
 PLAIN_TSN = '''
