@@ -93,7 +93,9 @@ def _refused_type(err: pickle.UnpicklingError) -> Optional[str]:
     """The type the unpickler refused (torch's weights-only one says so in
     its message); None when the file is rather broken (no such type: a name
     cut short by a truncation, or no type named at all)."""
-    match = re.search(r'GLOBAL (.+?) was not an allowed global', str(err))
+    match = re.search(
+        r'GLOBAL (.+?) (?:was not an allowed global|whose module \S+ is '
+        'blocked)', str(err))
     if match:
         module, _, name = match[1].rpartition('.')
         # only modules already imported are looked into: importing one

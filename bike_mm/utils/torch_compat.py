@@ -26,7 +26,7 @@ import inspect
 import io
 import pickle
 import types
-from typing import Any, Dict, Iterator, List, Optional, Tuple, Type
+from typing import Any, Dict, Iterator, List, Tuple, Type
 
 import numpy as np
 import torch

@@ -8,10 +8,10 @@ import subprocess
 import sys
 
 import pytest
-import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
+from bike_mm.engine import load_checkpoint_file
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
                            demo_cfg_options, mmaction_tools)
 
@@ -51,7 +51,7 @@ def test_demo_with_mmaction_train_and_test(demo_data, tmp_path):
     # it holds the weights of our recognizer
     cfg = Config.fromfile(DEMO_CONFIG)
     cfg.merge_from_dict(options)
-    state = torch.load(checkpoint, weights_only=True)['state_dict']
+    state = load_checkpoint_file(str(checkpoint))['state_dict']
     assert state.keys() == MODELS.build(cfg.model).state_dict().keys()
 
     single = logged_metrics(run_mmaction_tool(
@@ -125,7 +125,7 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
     train_log = run_mmaction_tool('train.py', plain, '--work-dir', work_dir,
                                   *cfg_options(data))
     checkpoint = work_dir / 'epoch_1.pth'
-    assert torch.load(checkpoint, weights_only=True)['meta']['epoch'] == 1
+    assert load_checkpoint_file(str(checkpoint))['meta']['epoch'] == 1
 
     tested = run_mmaction_tool('test.py', with_bike_mm, checkpoint,
                                '--work-dir', tmp_path / 'test',
@@ -136,5 +136,5 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
         'train.py', with_bike_mm, '--work-dir', work_dir, '--resume',
         checkpoint, *cfg_options(dict(data, **{'train_cfg.max_epochs': 2})))
     assert 'resumed epoch: 1, iter: 8' in resumed
-    assert torch.load(work_dir / 'epoch_2.pth',
-                      weights_only=True)['meta']['epoch'] == 2
+    assert load_checkpoint_file(
+        str(work_dir / 'epoch_2.pth'))['meta']['epoch'] == 2

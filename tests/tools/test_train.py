@@ -6,8 +6,8 @@ import os.path as osp
 import shutil
 
 import pytest
-import torch
 
+from bike_mm.engine import load_checkpoint_file
 from tests.helpers import (DEMO_CONFIG, annotation_subset, demo_cfg_options,
                            run_tool, tool_error)
 
@@ -57,7 +57,7 @@ def test_copied_work_dir_resumes_without_touching_the_original(
     assert snapshot(original) == before
     assert (copy / 'last_checkpoint').read_text() == str(copy /
                                                          'epoch_2.pth')
-    resumed = torch.load(copy / 'epoch_2.pth', weights_only=True)
+    resumed = load_checkpoint_file(str(copy / 'epoch_2.pth'))
     assert resumed['meta']['epoch'] == 2
     best = resumed['message_hub']['runtime_info']['best_ckpt']
     assert best.startswith(str(copy) + os.sep)
