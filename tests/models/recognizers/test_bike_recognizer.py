@@ -141,7 +141,8 @@ def test_prompt_ensemble_averages_templates_at_test_and_samples_in_training():
             model.encode_categories(template=p) for p in range(len(templates))
         ]
         for p, template in enumerate(templates):
-            tokens, _ = model.backbone.text.tokenize(model.class_names, template)
+            tokens, _ = model.backbone.text.tokenize(model.class_names,
+                                                     template)
             torch.testing.assert_close(per_template[p].sentence,
                                        model.backbone.text.encode(tokens)[0])
         expected = torch.stack([
