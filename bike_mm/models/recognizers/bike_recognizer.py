@@ -33,9 +33,11 @@ class BIKERecognizer(BaseRecognizer):
     :class:`TextConditionedHead` s; the recognizer calls them through that
     contract.
 
-    With a frozen text encoder (the paper's default) the K category
-    embeddings are computed once and cached; the cache is dropped when
-    weights are loaded or the classes change.
+    The class names, their prompt tokens and the category embeddings are
+    kept by ``self.categories``, a :class:`CategoryBank`: with a frozen text
+    encoder (the paper's default) the K category embeddings are computed
+    once and cached; the cache is dropped when weights are loaded or the
+    classes change.
 
     With an ``attributes_head`` the recognizer also has BIKE's attributes
     branch (paper Sec. 2.2): each sample's attribute sentence (tokens from

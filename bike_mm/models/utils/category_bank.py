@@ -5,6 +5,7 @@ from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 import torch
 import torch.nn as nn
 
+from ..backbones.clip_text_tower import CLIPTextTower
 from .category_cache import load_or_encode
 from .text_embeddings import TextEmbeddings
 
@@ -19,7 +20,7 @@ class CategorySource(NamedTuple):
         trainable (bool): The text tower is trained, so its embeddings are
             recomputed at every training step instead of cached.
     """
-    text: object
+    text: CLIPTextTower
     head: nn.Module
     trainable: bool
 

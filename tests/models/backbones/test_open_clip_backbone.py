@@ -1,4 +1,6 @@
 """OpenCLIP backbone: building by name, weights from a file, text outputs."""
+from copy import deepcopy
+
 import open_clip
 import pytest
 import torch
@@ -117,3 +119,11 @@ def test_grad_checkpointing_gives_same_gradients():
         model.encode_frames(frames).pow(2).sum().backward()
         grads.append(model.clip.visual.conv1.weight.grad.clone())
     torch.testing.assert_close(grads[0], grads[1])
+
+
+def test_text_tower_is_a_view_of_the_clip_and_adds_no_keys(tiny):
+    assert tiny.text.clip is tiny.clip
+    assert all(k.startswith('clip.') for k in tiny.state_dict())
+    # a copy (e.g. EMA's averaged model) encodes with its own weights
+    copy = deepcopy(tiny)
+    assert copy.text.clip is copy.clip
