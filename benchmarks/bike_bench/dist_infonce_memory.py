@@ -119,7 +119,7 @@ def run_worker(cfg: dict) -> dict:
             apply_fully_shard
         apply_fully_shard(head.temporal, split_blocks=cfg['split_blocks'])
     # the frozen category encoder's cache of all K classes (model state)
-    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
+    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').text.tokenize(
         names, 'This is a video about {}')
     context = tokens.shape[1]
     class_cache = head.category_embeddings(

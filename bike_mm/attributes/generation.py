@@ -112,8 +112,8 @@ def encode_lexicon(model: OpenCLIP, phrases: Sequence[str], template: str,
     feats = []
     for start in range(0, len(phrases), batch_size):
         chunk = [template.format(p) for p in phrases[start:start + batch_size]]
-        tokens = model.tokenizer(chunk).to(device)
-        feats.append(model.encode_text(tokens)[0])
+        tokens = model.text.tokenizer(chunk).to(device)
+        feats.append(model.text.encode(tokens)[0])
     return F.normalize(torch.cat(feats).float(), dim=-1)
 
 
