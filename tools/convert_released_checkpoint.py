@@ -9,11 +9,16 @@ Without ``--config`` the Kinetics-400 8-frame config of the checkpoint's CLIP
 architecture in ``configs/bike/released/`` is used.
 """
 import argparse
+import os.path as osp
 
 from mmengine.config import DictAction
 
 from bike_mm.checkpoints import convert
 from bike_mm.engine.cli import run_tool
+
+# a script of the checkout: the configs are next to tools/
+RELEASED_CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
+                            'configs', 'bike', 'released')
 
 
 def parse_args() -> argparse.Namespace:
@@ -35,7 +40,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    meta = convert(args.src, args.dst, args.config, args.cfg_options)
+    meta = convert(args.src, args.dst, args.config, args.cfg_options,
+                   RELEASED_CONFIGS)
     print(f'Wrote {args.dst} for {meta["config"]} (released epoch '
           f'{meta["released_epoch"]}; dropped non-weight keys: '
           f'{meta["dropped_keys"] or "none"}; '

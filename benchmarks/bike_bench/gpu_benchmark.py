@@ -19,7 +19,7 @@ measured) so that the script itself can be tested with a tiny model.
 import gc
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 import open_clip
 import torch
@@ -30,15 +30,8 @@ from bike_mm.models.recognizers import BIKERecognizer
 from bike_mm.structures import set_gt_label
 from bike_mm.utils.torch_compat import OutOfMemoryError
 
-#: Published figures, by (arch, frames): Text4Vis Table 12 (inference on one
-#: A100, batch 16, vid/s) and the BIKE README's "Training GPU Memory" table
-#: (per GPU at batch 32, released code, GB).
-REFERENCES: Dict[Tuple[str, int], Dict[str, float]] = {
-    ('ViT-B-32', 8): dict(text4vis_infer_vps=322.5, bike_train_gb=6),
-    ('ViT-B-16', 8): dict(text4vis_infer_vps=126.5, bike_train_gb=9),
-    ('ViT-L-14', 8): dict(text4vis_infer_vps=35.5, bike_train_gb=18),
-    ('ViT-L-14', 16): dict(bike_train_gb=29),
-}
+from .references import REFERENCES
+
 
 
 @dataclass(frozen=True)

@@ -36,10 +36,8 @@ from mmengine.registry import init_default_scope
 from mmaction.registry import MODELS
 from ..engine.safe_checkpoint import load_checkpoint_file
 
-# configs/ of the source checkout this package is in
-RELEASED_CONFIGS = osp.join(
-    osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))), 'configs',
-    'bike', 'released', 'bike_{}_released_u8_kinetics400-rgb.py')
+# in configs/bike/released/ of the source checkout (not installed)
+RELEASED_CONFIG = 'bike_{}_released_u8_kinetics400-rgb.py'
 # (vision width, patch size, input size) of the released CLIP backbones
 RELEASED_ARCHS = {
     (768, 32, 224): 'vit-b-p32',
@@ -110,8 +108,9 @@ def strip_prefix(state: Dict[str, object], prefix: str = 'module.') -> dict:
                        for k, v in state.items())
 
 
-def default_config(released: dict) -> str:
-    """The Kinetics-400 8-frame config of the checkpoint's CLIP."""
+def default_config(released: dict, config_dir: str) -> str:
+    """The Kinetics-400 8-frame config of the checkpoint's CLIP, in
+    ``config_dir`` (the checkout's ``configs/bike/released``)."""
     clip = strip_prefix(released.get('model_state_dict', {}))
     try:
         width, _, patch, _ = clip['visual.conv1.weight'].shape
@@ -124,7 +123,7 @@ def default_config(released: dict) -> str:
         raise ConversionError(
             f'No released config for a ViT of width {width}, patch {patch} '
             f'and input {patch * grid}; pass a config')
-    return RELEASED_CONFIGS.format(arch)
+    return osp.join(config_dir, RELEASED_CONFIG.format(arch))
 
 
 def build_model(config: str,
@@ -265,7 +264,8 @@ def convert_state_dict(released: dict, model: torch.nn.Module,
 def convert(src: str,
             dst: str,
             config: Optional[str] = None,
-            cfg_options: Optional[dict] = None) -> dict:
+            cfg_options: Optional[dict] = None,
+            config_dir: Optional[str] = None) -> dict:
     """Convert the released checkpoint ``src`` for ``config`` into ``dst``.
 
     Args:
@@ -273,8 +273,11 @@ def convert(src: str,
         dst (str): Output bike_mm checkpoint.
         config (str, optional): The bike_mm config of the released model.
             Defaults to the Kinetics-400 8-frame BIKE config of its
-            architecture.
+            architecture in ``config_dir``.
         cfg_options (dict, optional): Config overrides.
+        config_dir (str, optional): Where the default configs are (the
+            checkout's ``configs/bike/released``); needed without
+            ``config``.
 
     Returns:
         dict: The ``meta`` written with the weights.
@@ -283,7 +286,10 @@ def convert(src: str,
         raise FileNotFoundError(f'Released checkpoint not found: {src}')
     released = load_checkpoint_file(src, 'cpu')
     if config is None:
-        config = default_config(released)
+        if config_dir is None:
+            raise ConversionError('No config given: pass a config or the '
+                                  'folder of the released configs')
+        config = default_config(released, config_dir)
     model, layout = build_model(config, cfg_options)
     try:
         state_dict, kept = convert_state_dict(released, model, layout)

@@ -21,7 +21,8 @@ from bike_mm.checkpoints.released import default_config
 from bike_mm.structures import pred_score
 from tests.helpers import REPO_ROOT
 
-CONFIG = osp.join(REPO_ROOT, 'configs', 'bike', 'released',
+RELEASED_CONFIGS = osp.join(REPO_ROOT, 'configs', 'bike', 'released')
+CONFIG = osp.join(RELEASED_CONFIGS,
                   'bike_vit-b-p32_released_u8_kinetics400-rgb.py')
 CLASSES = ['abseiling', 'playing guitar', 'kicking soccer ball',
            'riding a bike', 'making tea']
@@ -376,9 +377,9 @@ def test_default_config_follows_the_architecture():
 
     for (width, patch, size), name in [((768, 16, 224), 'vit-b-p16'),
                                        ((1024, 14, 336), 'vit-l-p14-336px')]:
-        path = default_config(clip_of(width, patch, size))
+        path = default_config(clip_of(width, patch, size), RELEASED_CONFIGS)
         assert osp.basename(path) == \
             f'bike_{name}_released_u8_kinetics400-rgb.py'
         assert osp.isfile(path)
     with pytest.raises(ConversionError, match='pass a config'):
-        default_config(clip_of(64, 16, 64))
+        default_config(clip_of(64, 16, 64), RELEASED_CONFIGS)
