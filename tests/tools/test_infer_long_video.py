@@ -35,7 +35,8 @@ def test_timeline_files_and_bad_window(demo_data, tmp_path):
     written = json.load(open(out[0]))
     assert written['fps'] == 16 and written['num_frames'] == 64
     assert [(w['first_frame'], w['num_frames'])
-            for w in written['windows']] == [(0, 24), (16, 24), (32, 24), (40, 24)]
+            for w in written['windows']] == [(0, 24), (16, 24), (32, 24),
+                                             (40, 24)]
     assert all(len(w['topk']) == 2 for w in written['windows'])
     rows = list(csv.DictReader(open(out[1])))
     assert len(rows) == 8 and rows[0]['start'] == '0.000'
