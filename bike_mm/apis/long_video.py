@@ -22,6 +22,10 @@ from ..visualization import plot_timeline
 from .inference import check_video, pipeline_with_views
 
 
+# the file formats of save_timeline, by extension
+TIMELINE_FORMATS = ('.json', '.csv', '.png')
+
+
 class WindowResult(NamedTuple):
     """The classes of one window.
 
@@ -158,9 +162,9 @@ def save_timeline(timeline: Timeline, out_files: Sequence[str]) -> None:
     score``) or ``.png`` (:func:`plot_timeline`)."""
     for out_file in out_files:
         ext = osp.splitext(out_file)[1].lower()
-        if ext not in ('.json', '.csv', '.png'):
+        if ext not in TIMELINE_FORMATS:
             raise ValueError(f'--timeline {out_file}: the extension must be '
-                             '.json, .csv or .png')
+                             f'one of {", ".join(TIMELINE_FORMATS)}')
     for out_file in out_files:
         ext = osp.splitext(out_file)[1].lower()
         if ext == '.png':
