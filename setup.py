@@ -21,5 +21,6 @@ setup(
         # Text4Vis LDA classifier (tools/text4vis_lda.py)
         'scikit-learn>=1.3',
     ],
-    extras_require=dict(tests=['pytest']),
+    extras_require=dict(
+        tests=['pytest'], deploy=['onnx>=1.14', 'onnxruntime>=1.16']),
 )
