@@ -1,7 +1,7 @@
 from .inference import (InferenceResult, inference_recognizer,
-                        init_recognizer, pipeline_with_views)
+                        init_recognizer, pack_video, pipeline_with_views)
 
 __all__ = [
     'InferenceResult', 'inference_recognizer', 'init_recognizer',
-    'pipeline_with_views'
+    'pack_video', 'pipeline_with_views'
 ]
