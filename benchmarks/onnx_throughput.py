@@ -22,6 +22,7 @@ import os
 import os.path as osp
 import tempfile
 import time
+from functools import partial
 from typing import Callable, List, Tuple
 
 import numpy as np
@@ -99,13 +100,13 @@ def throughput(args: argparse.Namespace, work: str) -> None:
         expected = scorer(frames).numpy()
         rows = [('pytorch fp32', clips_per_second(
             lambda: scorer(frames), args.batch, args.iters), 0.0)]
+    inputs = frames.numpy()
     for name, path in (('onnxruntime fp32', fp32),
                        ('onnxruntime int8', int8)):
-        deployed = OnnxRecognizer(path, threads=args.threads)
-        inputs = frames.numpy()
-        diff = np.abs(deployed.logits(inputs) - expected).max()
-        rows.append((name, clips_per_second(
-            lambda: deployed.logits(inputs), args.batch, args.iters), diff))
+        run = OnnxRecognizer(path, threads=args.threads).logits
+        diff = np.abs(run(inputs) - expected).max()
+        rows.append((name, clips_per_second(partial(run, inputs), args.batch,
+                                            args.iters), diff))
     print(f'{args.config}: {args.classes} classes, batch {args.batch} x '
           f'{meta["num_frames"]} frames at {meta["image_size"][0]}, '
           f'{args.threads} threads, torch {torch.__version__}')
