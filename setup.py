@@ -1,5 +1,8 @@
 from setuptools import find_packages, setup
 
+# ONNX export and onnxruntime inference (bike_mm.deployment)
+DEPLOY = ['onnx>=1.14', 'onnxruntime>=1.16']
+
 setup(
     name='bike_mm',
     version='0.1.0',
@@ -24,8 +27,10 @@ setup(
         'scikit-learn>=1.3',
     ],
     extras_require=dict(
+        deploy=DEPLOY,
         # filelock: the e2e tests' once-per-run trained demo (conftest.py)
-        tests=['pytest', 'pytest-xdist', 'pytest-timeout', 'filelock'],
+        tests=['pytest', 'pytest-xdist', 'pytest-timeout', 'filelock',
+               *DEPLOY],
         lint=['ruff'],
     ),
 )
