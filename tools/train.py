@@ -22,8 +22,11 @@ from mmengine.runner import Runner
 
 from bike_mm.engine import prepare_cpu_distributed
 from bike_mm.engine.cli import run_tool
-from bike_mm.engine.resume import (auto_resume_checkpoint, checkpoint_dir,
-                                   move_not_resumed)
+from bike_mm.engine.resume import (
+    auto_resume_checkpoint,
+    checkpoint_dir,
+    move_not_resumed,
+)
 from bike_mm.engine.runners import check_runner_type
 
 

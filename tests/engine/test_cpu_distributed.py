@@ -6,8 +6,11 @@ import torch.distributed as torch_dist
 from mmengine.config import Config
 from mmengine.registry import MODEL_WRAPPERS
 
-from bike_mm.engine import (CPUDistributedDataParallel,
-                            init_cpu_process_group, prepare_cpu_distributed)
+from bike_mm.engine import (
+    CPUDistributedDataParallel,
+    init_cpu_process_group,
+    prepare_cpu_distributed,
+)
 from tests.helpers import free_port
 
 

@@ -5,8 +5,11 @@ import random
 import numpy as np
 import torch
 
-from bike_mm.engine.rng_states import (capture_rng_states, derive_seed,
-                                       restore_rng_states)
+from bike_mm.engine.rng_states import (
+    capture_rng_states,
+    derive_seed,
+    restore_rng_states,
+)
 
 
 def test_rng_states_round_trip_through_a_weights_only_checkpoint(tmp_path):

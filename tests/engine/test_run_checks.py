@@ -3,9 +3,12 @@ import pytest
 import torch.nn as nn
 from mmengine.config import Config
 
-from bike_mm.engine.run_checks import (ClassNamesMismatch, check_class_names,
-                                       check_frames_per_clip,
-                                       check_input_channels)
+from bike_mm.engine.run_checks import (
+    ClassNamesMismatch,
+    check_class_names,
+    check_frames_per_clip,
+    check_input_channels,
+)
 from tests.helpers import DEMO_CONFIG
 
 

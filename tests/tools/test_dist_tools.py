@@ -7,8 +7,12 @@ import pytest
 import torch
 
 from bike_mm.structures import gt_label, pred_score
-from tests.helpers import (DEMO_CONFIG, demo_cfg_options, run_dist_script,
-                           run_tool)
+from tests.helpers import (
+    DEMO_CONFIG,
+    demo_cfg_options,
+    run_dist_script,
+    run_tool,
+)
 
 
 def metrics_line(result) -> str:

@@ -12,8 +12,13 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from bike_mm.engine import load_checkpoint_file
-from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, mmaction_tools)
+from tests.helpers import (
+    DEMO_CONFIG,
+    REPO_ROOT,
+    checkout_env,
+    demo_cfg_options,
+    mmaction_tools,
+)
 
 pytestmark = pytest.mark.e2e
 

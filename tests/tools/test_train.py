@@ -6,10 +6,16 @@ import os.path as osp
 import shutil
 
 import pytest
+import torch
 
 from bike_mm.engine import load_checkpoint_file
-from tests.helpers import (DEMO_CONFIG, annotation_subset, demo_cfg_options,
-                           run_tool, tool_error)
+from tests.helpers import (
+    DEMO_CONFIG,
+    annotation_subset,
+    demo_cfg_options,
+    run_tool,
+    tool_error,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -75,8 +81,8 @@ def test_refused_only_checkpoint_stops_the_resume_and_stays(demo_data,
     assert tool_error(result) == (
         f'train.py: error: Nothing to resume in {work_dir}: Refused to load '
         f'checkpoint {refused}: it holds {__name__}.NotAllowListed, which is '
-        'not an allowed type; bike_mm loads checkpoints with '
-        'weights_only=True only (see docs/checkpoints.md). The checkpoints '
+        'not an allowed type; bike_mm loads only allow-listed types from '
+        'checkpoints (see docs/checkpoints.md). The checkpoints '
         'there are kept as they are; to train from scratch give another '
         '--work-dir, or --start-over (which first moves them to '
         f'{work_dir / "not_resumed"}*)')
@@ -87,5 +93,5 @@ def test_refused_only_checkpoint_stops_the_resume_and_stays(demo_data,
     assert f'the checkpoints of {work_dir} are kept, unchanged, in {kept}' \
         in output
     assert snapshot(kept) == before
-    assert torch.load(work_dir / 'epoch_1.pth',
-                      weights_only=True)['meta']['epoch'] == 1
+    assert load_checkpoint_file(
+        str(work_dir / 'epoch_1.pth'))['meta']['epoch'] == 1

@@ -12,8 +12,13 @@ import pytest
 
 from bike_mm.engine import load_checkpoint_file
 from bike_mm.structures import gt_label, pred_score
-from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, run_tool)
+from tests.helpers import (
+    DEMO_CONFIG,
+    REPO_ROOT,
+    checkout_env,
+    demo_cfg_options,
+    run_tool,
+)
 
 pytestmark = pytest.mark.e2e
 

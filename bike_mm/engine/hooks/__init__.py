@@ -1,6 +1,5 @@
 from .category_cache_hook import CategoryCacheHook
-from .consolidate_sharded_optimizer_hook import \
-    ConsolidateShardedOptimizerHook
+from .consolidate_sharded_optimizer_hook import ConsolidateShardedOptimizerHook
 from .dataset_classes_hook import DatasetClassesHook
 from .exact_resume_hook import ExactResumeHook
 from .run_consistency_hook import RunConsistencyHook

@@ -4,11 +4,10 @@ import os.path as osp
 from typing import Optional
 
 import torch
+from mmaction.registry import HOOKS
 from mmengine.dist import barrier, get_rank
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-
-from mmaction.registry import HOOKS
 
 from ...models.utils.category_cache import text_tower_state
 

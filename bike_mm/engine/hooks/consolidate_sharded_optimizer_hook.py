@@ -3,9 +3,8 @@ checkpoints are saved; shard loaded checkpoints."""
 from typing import Optional
 
 import torch
-from mmengine.hooks import CheckpointHook, Hook
-
 from mmaction.registry import HOOKS
+from mmengine.hooks import CheckpointHook, Hook
 
 from ..model_wrappers import FullyShardedModel
 from ..optimizers import ShardedOptimizer

@@ -1,10 +1,9 @@
 """Score the classes of the split being run (open vocabulary)."""
 from typing import Dict, Optional
 
+from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
-
-from mmaction.registry import HOOKS
 
 
 @HOOKS.register_module()

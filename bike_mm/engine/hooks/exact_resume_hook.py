@@ -2,14 +2,20 @@
 from functools import partial
 
 import torch
+from mmaction.registry import HOOKS
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 
-from mmaction.registry import HOOKS
 from ..resume import resume_options
-from ..rng_states import (EpochSeededFetch, capture_rng_states, derive_seed,
-                          restore_rng_states, seed_all,
-                          seed_worker_per_epoch, shared_epoch)
+from ..rng_states import (
+    EpochSeededFetch,
+    capture_rng_states,
+    derive_seed,
+    restore_rng_states,
+    seed_all,
+    seed_worker_per_epoch,
+    shared_epoch,
+)
 
 
 @HOOKS.register_module()

@@ -1,11 +1,15 @@
 """Model, data and checkpoint agreement, checked when the runner starts."""
+from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
-from mmaction.registry import HOOKS
 from ..resume import resume_options
-from ..run_checks import (check_class_names, check_frames_per_clip,
-                          check_input_channels, checkpoint_classes)
+from ..run_checks import (
+    check_class_names,
+    check_frames_per_clip,
+    check_input_channels,
+    checkpoint_classes,
+)
 
 
 @HOOKS.register_module()

@@ -4,14 +4,19 @@ import os
 import os.path as osp
 from typing import Dict, Optional
 
+from mmaction.registry import HOOKS
 from mmengine.dist import is_main_process
 from mmengine.hooks import CheckpointHook
 from mmengine.runner import find_latest_checkpoint
 
-from mmaction.registry import HOOKS
 from ..atomic_local_backend import AtomicLocalBackend  # noqa: F401
-from ..resume import (checkpoint_dir, confine_to_work_dir,
-                      find_resumable_checkpoint, is_inside, resume_options)
+from ..resume import (
+    checkpoint_dir,
+    confine_to_work_dir,
+    find_resumable_checkpoint,
+    is_inside,
+    resume_options,
+)
 
 
 @HOOKS.register_module()

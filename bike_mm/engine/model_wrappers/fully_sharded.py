@@ -10,8 +10,11 @@ import torch.distributed as dist
 import torch.nn as nn
 from mmengine.dist import broadcast
 from mmengine.registry import MODEL_WRAPPERS
-from open_clip.transformer import (CustomResidualAttentionBlock,
-                                   ResidualAttentionBlock)
+from open_clip.transformer import (
+    CustomResidualAttentionBlock,
+    ResidualAttentionBlock,
+)
+
 from ...models.backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ...models.common.video_specific_prompt import PromptGeneratorBlock
 from ...utils import torch_compat

@@ -9,7 +9,6 @@ from mmengine.runner import Runner
 from bike_mm.datasets import load_class_names
 from tests.helpers import REPO_ROOT, run_tool, tool_error
 
-
 ZERO_SHOT_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo',
                             'zero_shot_bike_tiny_demo.py')
 

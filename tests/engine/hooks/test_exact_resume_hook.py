@@ -1,5 +1,6 @@
 """Exact resume: k epochs + resume == N epochs uninterrupted, on the demo
 model with persistent data-loading workers."""
+import gc
 import os.path as osp
 
 import pytest
@@ -45,6 +46,9 @@ def run(demo_data, tmp_path, work_dir, max_epochs, resume=False):
     recorder = BatchRecorder()
     runner.register_hook(recorder)
     runner.train()
+    # the persistent workers end with the DataLoader (held in cycles)
+    del runner
+    gc.collect()
     return recorder.batches, load_checkpoint_file(
         osp.join(work_dir, f'epoch_{max_epochs}.pth'))
 

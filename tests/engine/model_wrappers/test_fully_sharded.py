@@ -20,9 +20,16 @@ from bike_mm.engine import FullyShardedModel
 from bike_mm.engine.cli import run_tool as end_tool
 from bike_mm.utils import torch_compat
 from bike_mm.utils.torch_compat import DTensor, FSDPModule
-from tests.helpers import (DEMO_CONFIG, demo_cfg_options,
-                           free_port, labelled_samples, leave_process_group,
-                           run_dist_script, run_tool, tiny_bike_model)
+from tests.helpers import (
+    DEMO_CONFIG,
+    demo_cfg_options,
+    free_port,
+    labelled_samples,
+    leave_process_group,
+    run_dist_script,
+    run_tool,
+    tiny_bike_model,
+)
 
 needs_fully_shard = pytest.mark.skipif(
     not torch_compat.fully_shard_available(),

@@ -9,8 +9,12 @@ import torch.multiprocessing as mp
 from mmaction.registry import OPTIMIZERS
 
 import bike_mm  # noqa: F401  (registers the components)
-from tests.helpers import (DEMO_CONFIG, demo_cfg_options, leave_process_group,
-                           run_dist_script)
+from tests.helpers import (
+    DEMO_CONFIG,
+    demo_cfg_options,
+    leave_process_group,
+    run_dist_script,
+)
 
 WORLD_SIZE = 2
 
