@@ -9,6 +9,8 @@ Nothing here changes torch or numpy: it only looks things up.
   :func:`require_fully_shard` ends a run that asks for them with one line.
 - :data:`OutOfMemoryError`: ``torch.OutOfMemoryError`` or, before it
   existed, ``torch.cuda.OutOfMemoryError``.
+- :func:`replace_parameter_data`: ``torch.utils.swap_tensors`` or, before
+  it existed, ``param.data`` assignment.
 - :func:`fused_kernel_available`: whether an optimizer accepts
   ``fused=True`` for parameters on a device type.
 - Weights-only loading with an allow-list: :func:`weights_only_allow_list`
@@ -76,6 +78,20 @@ def require_fully_shard(option: str) -> None:
 def is_dtensor(value: Any) -> bool:
     """Whether ``value`` is a DTensor (never, where torch has none)."""
     return DTensor is not None and isinstance(value, DTensor)
+
+
+def replace_parameter_data(param: torch.nn.Parameter,
+                           data: torch.Tensor) -> None:
+    """Make ``param`` hold ``data`` (e.g. on another device, or memory
+    mapped), keeping the same Parameter object, which the optimizer and
+    others reference: ``torch.utils.swap_tensors`` (torch >= 2.3) or,
+    before it existed, assignment to ``param.data``."""
+    swap_tensors = getattr(torch.utils, 'swap_tensors', None)
+    if swap_tensors is None:
+        param.data = data
+    else:
+        swap_tensors(
+            param, torch.nn.Parameter(data, requires_grad=param.requires_grad))
 
 
 @functools.lru_cache(maxsize=None)

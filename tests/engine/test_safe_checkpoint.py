@@ -99,7 +99,8 @@ def test_a_plain_mmengine_run_checkpoint_loads_and_resumes(tmp_path):
             param_scheduler=dict(type='MultiStepLR', milestones=[1]),
             train_cfg=dict(by_epoch=True, max_epochs=max_epochs),
             default_hooks=dict(logger=dict(type='LoggerHook', interval=1)),
-            default_scope='mmengine', **kwargs)
+            # the suite's scope: a Runner makes its scope the current one
+            default_scope='mmaction', **kwargs)
 
     runner(tmp_path, 1).train()
     path = str(tmp_path / 'epoch_1.pth')

@@ -263,3 +263,23 @@ def test_numpy_arrays_and_scalars_load_under_both_names(package):
     assert np.array_equal(loaded['array'], obj['array'])
     assert loaded['array'].dtype == np.float32
     assert loaded['scalar'] == 2.5
+
+
+# --- parameter data --------------------------------------------------------
+
+
+@pytest.mark.parametrize('has_swap_tensors', [True, False])
+def test_parameter_data_is_replaced_in_the_same_object(monkeypatch,
+                                                       has_swap_tensors):
+    if not has_swap_tensors:
+        monkeypatch.delattr(torch.utils, 'swap_tensors', raising=False)
+    elif not hasattr(torch.utils, 'swap_tensors'):
+        pytest.skip(f'torch {torch.__version__} has no swap_tensors')
+    param = torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))
+    optimizer = torch.optim.SGD([param], lr=1.0)
+    data = torch.ones(2, dtype=torch.float64)
+    torch_compat.replace_parameter_data(param, data)
+    assert optimizer.param_groups[0]['params'][0] is param
+    assert isinstance(param, torch.nn.Parameter) and param.requires_grad
+    assert torch.equal(param.detach(), data)
+    assert param.data_ptr() == data.data_ptr()  # no copy (a memory map)

@@ -10,6 +10,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from ...models.utils.category_cache import text_tower_state
+from ...utils.torch_compat import replace_parameter_data
 
 
 @HOOKS.register_module()
@@ -126,7 +127,4 @@ def offload_text_tower(clip: torch.nn.Module,
     for name, param in params.items():
         # the same Parameter objects (e.g. referenced by the optimizer) now
         # hold the moved data
-        torch.utils.swap_tensors(
-            param,
-            torch.nn.Parameter(moved[name],
-                               requires_grad=param.requires_grad))
+        replace_parameter_data(param, moved[name])
