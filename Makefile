@@ -1,14 +1,18 @@
 # Commands for a newcomer: `make demo` and `make test` (and `make compare`).
-# They create .venv (Python 3.10+) on first use with the exact versions of
-# requirements/constraints.txt. `make test-user-env` runs the suite again in
-# a user's stack (torch 2.13, mmcv-lite 2.1.0, mmaction2 1.2.0 from source).
+# They create .venv (Python 3.9+) on first use with the exact versions of
+# requirements/constraints.txt. `make test-user-env` and `make
+# test-legacy-env` run the suite again in two users' stacks (below).
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 DEMO_DIR := data/demo
 DEMO_WORK := work_dirs/bike_tiny_demo
+# two workers (pytest-xdist), a test file each at a time: module fixtures
+# stay in one process; tests/helpers.py gives each worker its own ports
+PYTEST := -m pytest tests benchmarks/tests -q -p no:cacheprovider -n 2 --dist loadfile
 
-.PHONY: install demo test test-user-env compare clean
+.PHONY: install demo test lint compare clean env-user env-legacy \
+	test-user-env test-legacy-env
 
 install: $(VENV)/.installed
 
@@ -17,7 +21,7 @@ $(VENV)/.installed: setup.py requirements/constraints.txt
 	$(PY) -m pip install --quiet --upgrade pip
 	# mmcv is not a dependency of bike_mm (users keep full mmcv or lite)
 	$(PY) -m pip install --quiet -c requirements/constraints.txt \
-		torch torchvision mmcv-lite -e '.[tests]'
+		torch torchvision mmcv-lite -e '.[tests,lint]'
 	touch $@
 
 demo: install
@@ -53,31 +57,44 @@ compare: install
 		--plot $(COMPARE_WORK)/compare.png --csv $(COMPARE_WORK)/compare.csv
 
 test: install
-	$(PY) -m pytest tests benchmarks/tests -q -p no:cacheprovider
+	$(PY) $(PYTEST)
 
-# A user's environment, built from scratch: their torch, mmcv and mmaction2
-# (1.2.0 from the upstream source release: its wheel lacks localizers/drn;
-# editable, as a plain install drops that folder too). Installing bike_mm
-# must keep every version there.
-USER_ENV := build/user-env
-USER_PY := $(USER_ENV)/venv/bin/python
+lint: install
+	$(VENV)/bin/ruff check .
+
+# Users' environments, each built from scratch in build/<stack>-env: their
+# torch, mmcv and mmaction2 (1.2.0 from the upstream source release: its
+# wheel lacks localizers/drn; editable, as a plain install drops that folder
+# too), then bike_mm, which must keep every version there (numpy included).
+# A stack is the pip arguments of what the user had:
+# user: torch 2.13 (`===`: the index's 2.13.0, which torchvision 0.28.0 is
+# built for); legacy: the usual MMAction2 environment of today, torch 2.1
+# (built for numpy 1; opencv >= 4.11 needs numpy 2) and mmcv 2.1.0.
+STACK_user := 'torch===2.13.0' torchvision==0.28.0 mmcv-lite==2.1.0 \
+	importlib_metadata
+STACK_legacy := torch==2.1.2 torchvision==0.16.2 'numpy<2' \
+	'opencv-python<4.11' 'opencv-contrib-python<4.11' mmcv-lite==2.1.0 \
+	importlib_metadata
 MMACTION_SRC ?= ../shared/vendor/mmaction2-1.2.0-src.tar.gz
 
-test-user-env:
-	rm -rf $(USER_ENV)
-	mkdir -p $(USER_ENV)
-	$(PYTHON) -m venv $(USER_ENV)/venv
-	# `===`: the index's torch 2.13.0, which torchvision 0.28.0 is built for
-	$(USER_PY) -m pip install --quiet 'torch===2.13.0' torchvision==0.28.0 \
-		mmcv-lite==2.1.0 importlib_metadata
-	tar xzf $(MMACTION_SRC) -C $(USER_ENV)
-	$(USER_PY) -m pip install --quiet -e $(USER_ENV)/mmaction2-1.2.0
-	$(USER_PY) -m pip list --format=json > $(USER_ENV)/before.json
-	$(USER_PY) -m pip install --quiet -e '.[tests]'
-	$(USER_PY) -m pip list --format=json > $(USER_ENV)/after.json
-	$(USER_PY) .ci/versions_kept.py $(USER_ENV)/before.json \
-		$(USER_ENV)/after.json
-	$(USER_PY) -m pytest tests benchmarks/tests -q -p no:cacheprovider
+env-user env-legacy: env-%:
+	rm -rf build/$*-env
+	mkdir -p build/$*-env
+	$(PYTHON) -m venv build/$*-env/venv
+	build/$*-env/venv/bin/python -m pip install --quiet $(STACK_$*)
+	tar xzf $(MMACTION_SRC) -C build/$*-env
+	build/$*-env/venv/bin/python -m pip install --quiet \
+		-e build/$*-env/mmaction2-1.2.0
+	build/$*-env/venv/bin/python -m pip list --format=json \
+		> build/$*-env/before.json
+	build/$*-env/venv/bin/python -m pip install --quiet -e '.[tests]'
+	build/$*-env/venv/bin/python -m pip list --format=json \
+		> build/$*-env/after.json
+	build/$*-env/venv/bin/python .ci/versions_kept.py \
+		build/$*-env/before.json build/$*-env/after.json
+
+test-user-env test-legacy-env: test-%-env: env-%
+	build/$*-env/venv/bin/python $(PYTEST)
 
 clean:
 	rm -rf $(VENV) work_dirs $(DEMO_DIR) build

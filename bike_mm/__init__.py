@@ -1,9 +1,9 @@
 """bike_mm: BIKE, Text4Vis and X-CLIP as MMAction2 components.
 
-Importing the package registers every component in mmaction's registries and
-makes the OpenMMLab stack work on current PyTorch (checkpoint loading with
-``weights_only=True``), on CPU-only machines (gloo distributed runs) and with
-``mmaction::`` config bases on current setuptools.
+Importing the package registers its components (models, datasets,
+transforms, metrics, hooks, model wrappers, runners, file backends and
+checkpoint loader schemes) in the OpenMMLab registries; it assigns no
+function, method or attribute of mmengine, mmaction or torch.
 """
 import importlib.util
 
@@ -16,14 +16,9 @@ if importlib.util.find_spec('mmcv') is None:
         "'mmcv-lite>=2.0.1,<2.2' for mmaction2 1.2, or the full mmcv of "
         'that range built for your torch.')
 
-from .engine import (  # noqa: E402
-    enable_cpu_distributed, enable_package_configs,
-    enable_safe_checkpoint_loading, enable_sharded_init)
+from .engine import enable_safe_checkpoint_loading  # noqa: E402
 
 enable_safe_checkpoint_loading()
-enable_cpu_distributed()
-enable_sharded_init()
-enable_package_configs()
 
 from . import datasets, evaluation, models, structures  # noqa: E402,F401
 

@@ -2,6 +2,7 @@
 configs, and running a command-line tool of this checkout."""
 import os
 import os.path as osp
+import signal
 import socket
 import subprocess
 import sys
@@ -44,6 +45,67 @@ def checkout_env(**extra: str) -> dict:
     return env
 
 
+def child_processes(pid: int) -> list:
+    """The running processes ``pid`` started, and theirs, read from
+    ``/proc`` (none where there is no ``/proc``)."""
+    children = {}
+    for entry in os.listdir('/proc') if osp.isdir('/proc') else ():
+        if not entry.isdigit():
+            continue  # not a process
+        try:
+            with open(f'/proc/{entry}/stat') as f:
+                # state and parent follow the parenthesised name
+                state, parent = f.read().rsplit(')', 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # it has just ended
+        if state == 'Z':
+            continue  # ended, waiting for its parent to read its status
+        children.setdefault(int(parent), []).append(int(entry))
+    found, todo = [], list(children.get(pid, []))
+    while todo:
+        found.append(todo.pop())
+        todo.extend(children.get(found[-1], []))
+    return found
+
+
+def kill_processes(pids: Sequence[int]) -> None:
+    """Kill ``pids`` and every process they started. The whole tree is
+    stopped first: a launcher killed before its workers (torchrun starts
+    them in sessions of their own) would leave them running, re-parented."""
+    stopped, todo = set(), set(pids)
+    while todo:
+        for pid in todo:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass  # it ended meanwhile
+        stopped |= todo
+        todo = {child for pid in todo
+                for child in child_processes(pid)} - stopped
+    for pid in stopped:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+
+
+def run_process(args: Sequence[str], timeout: float,
+                env: dict) -> subprocess.CompletedProcess:
+    """Run ``args`` in this checkout, capturing text output; on a timeout,
+    a test timeout (pytest-timeout) or Ctrl-C, kill it and everything it
+    started before raising, so that no process outlives its test."""
+    with subprocess.Popen(args, cwd=REPO_ROOT, env=env, text=True,
+                          stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as proc:
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except BaseException:
+            kill_processes([proc.pid])
+            proc.communicate()
+            raise
+    return subprocess.CompletedProcess(args, proc.returncode, stdout, stderr)
+
+
 def run_tool(tool: str,
              *args,
              python_args: Sequence[str] = (),
@@ -66,11 +128,10 @@ def run_tool(tool: str,
         CompletedProcess: With ``returncode``, ``stdout`` and ``stderr``
         (text).
     """
-    result = subprocess.run(
+    result = run_process(
         [sys.executable, *python_args,
          osp.join(REPO_ROOT, 'tools', tool), *map(str, args)],
-        cwd=REPO_ROOT, env=checkout_env(**(env or {})), capture_output=True,
-        text=True, timeout=timeout)
+        timeout, env=checkout_env(**(env or {})))
     if check:
         assert result.returncode == 0, (result.stdout +
                                         result.stderr)[-3000:]
@@ -83,11 +144,9 @@ def run_dist_script(script: str, *args,
     overrides; fail, showing the end of its output, if it exits non-zero.
     """
     cli = ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()]
-    result = subprocess.run(
+    result = run_process(
         ['bash', osp.join(REPO_ROOT, 'tools', script), *map(str, args),
-         *cli],
-        cwd=REPO_ROOT, env=checkout_env(PORT=str(free_port())),
-        capture_output=True, text=True, timeout=300)
+         *cli], 300, env=checkout_env(PORT=str(free_port())))
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     return result
 
@@ -115,10 +174,20 @@ def leave_process_group() -> None:
 
 
 def free_port() -> int:
-    """A free TCP port on the loopback interface, for a distributed run."""
-    with socket.socket() as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
+    """A free TCP port on the loopback interface, for a distributed run.
+
+    Under pytest-xdist each worker takes only ports that are its index
+    modulo the number of workers, so two workers never pick the same port
+    between one's probe and its run binding it.
+    """
+    worker = int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])
+    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
+    while True:
+        with socket.socket() as sock:
+            sock.bind(('127.0.0.1', 0))
+            port = sock.getsockname()[1]
+        if port % workers == worker:
+            return port
 
 
 def labelled_samples(labels) -> list:

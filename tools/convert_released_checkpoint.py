@@ -10,11 +10,11 @@ architecture in ``configs/bike/released/`` is used.
 """
 import argparse
 import os.path as osp
-import sys
 
 from mmengine.config import DictAction
 
 from bike_mm.checkpoints import convert
+from bike_mm.engine.cli import run_tool
 
 # a script of the checkout: the configs are next to tools/
 RELEASED_CONFIGS = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))),
@@ -40,11 +40,8 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    try:
-        meta = convert(args.src, args.dst, args.config, args.cfg_options,
-                       RELEASED_CONFIGS)
-    except (OSError, ValueError) as err:
-        sys.exit(f'convert_released_checkpoint: {err}')
+    meta = convert(args.src, args.dst, args.config, args.cfg_options,
+                   RELEASED_CONFIGS)
     print(f'Wrote {args.dst} for {meta["config"]} (released epoch '
           f'{meta["released_epoch"]}; dropped non-weight keys: '
           f'{meta["dropped_keys"] or "none"}; '
@@ -52,4 +49,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -23,10 +23,10 @@ skipped; videos listed as errors are tried again. Videos that cannot be
 decoded are reported, listed under ``errors`` in OUT, and the run goes on.
 """
 import argparse
-import sys
 from typing import Optional, Sequence
 
 from bike_mm.attributes import generate_attributes
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -84,11 +84,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     args = parse_args(argv)
-    try:
-        generate_attributes(**vars(args))
-    except (OSError, ValueError) as err:
-        sys.exit(f'generate_attributes: {err}')
+    generate_attributes(**vars(args))
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

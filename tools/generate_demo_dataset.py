@@ -5,9 +5,9 @@ label file (:func:`bike_mm.demo.generate_demo_dataset`).
 Usage: python tools/generate_demo_dataset.py [--out data/demo] [--seed 0]
 """
 import argparse
-import sys
 
 from bike_mm.demo import CLASSES, generate_demo_dataset
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -15,12 +15,9 @@ def main() -> None:
     parser.add_argument('--out', default='data/demo', help='output folder')
     parser.add_argument('--seed', type=int, default=0)
     args = parser.parse_args()
-    try:
-        total = generate_demo_dataset(args.out, args.seed)
-    except (OSError, RuntimeError) as err:
-        sys.exit(f'generate_demo_dataset: {err}')
+    total = generate_demo_dataset(args.out, args.seed)
     print(f'Wrote {total} videos of {len(CLASSES)} classes to {args.out}')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

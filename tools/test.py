@@ -9,8 +9,10 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.dist import is_main_process
+from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from bike_mm.engine import prepare_cpu_distributed
 from bike_mm.engine.cli import run_tool
 from bike_mm.engine.run_checks import check_class_names, checkpoint_classes
 
@@ -65,7 +67,9 @@ def main() -> None:
               [cfg.test_evaluator]),
             dict(type='DumpResults', out_file_path=args.dump)
         ]
-    runner = Runner.from_cfg(cfg)
+    prepare_cpu_distributed(cfg)
+    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
+        RUNNERS.build(cfg)
     try:
         checkpoint = runner.load_checkpoint(
             args.checkpoint, map_location='cpu', strict=True)

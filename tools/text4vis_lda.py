@@ -14,11 +14,11 @@ discriminant coefficients, ``[K, D]``, are saved with ``numpy.save`` for
         [--per-class 60] [--seed 0] [--batch-size 8] [--cfg-options k=v ...]
 """
 import argparse
-import sys
 
 from mmengine.config import DictAction
 
 from bike_mm.analysis import write_lda_classifier
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,14 +48,11 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    try:
-        fitted = write_lda_classifier(**vars(args))
-    except (OSError, ValueError) as err:
-        sys.exit(f'text4vis_lda: {err}')
+    fitted = write_lda_classifier(**vars(args))
     print(f'LDA classifier {fitted["shape"]} from {fitted["num_videos"]} '
           'videos (train accuracy without intercept '
           f'{fitted["train_accuracy"]:.3f}) -> {args.out}')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -1,11 +1,14 @@
 """Train a recognizer with the MMEngine runner (mmaction's usual arguments).
 
-    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]] [--amp]
-        [--auto-scale-lr] [--allow-class-mismatch] [--cfg-options k=v ...]
-        [--launcher pytorch]
+    python tools/train.py CONFIG [--work-dir DIR] [--resume [CKPT]]
+        [--start-over] [--amp] [--auto-scale-lr] [--allow-class-mismatch]
+        [--cfg-options k=v ...] [--launcher pytorch]
 
 ``--resume`` without a path resumes from the newest intact checkpoint of
-the work dir, never from another directory (docs/checkpoints.md).
+the work dir, never from another directory; when the work dir has
+checkpoints but none can be resumed it stops, naming the newest and why,
+and ``--start-over`` trains from scratch after moving them, unchanged, to
+``<work dir>/not_resumed`` (docs/checkpoints.md).
 """
 import argparse
 import os
@@ -13,10 +16,15 @@ import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.device import get_device
+from mmengine.dist import barrier, is_main_process
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
+from bike_mm.engine import prepare_cpu_distributed
 from bike_mm.engine.cli import run_tool
+from bike_mm.engine.resume import (auto_resume_checkpoint, checkpoint_dir,
+                                   move_not_resumed)
+from bike_mm.engine.runners import check_runner_type
 
 
 def parse_args() -> argparse.Namespace:
@@ -27,8 +35,14 @@ def parse_args() -> argparse.Namespace:
         '--resume',
         nargs='?',
         const='auto',
-        help='resume from this checkpoint, or from the latest one in the '
-        'work dir when no path is given')
+        help='resume from this checkpoint, or from the latest intact one in '
+        'the work dir when no path is given')
+    parser.add_argument(
+        '--start-over',
+        action='store_true',
+        help='with --resume and no path: when no checkpoint of the work dir '
+        'can be resumed, move them to <work dir>/not_resumed and train from '
+        'scratch (else the run stops)')
     parser.add_argument(
         '--allow-class-mismatch',
         action='store_true',
@@ -52,6 +66,8 @@ def parse_args() -> argparse.Namespace:
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
+    if args.start_over and args.resume != 'auto':
+        parser.error('--start-over goes with --resume (without a path)')
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
 
@@ -92,10 +108,28 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
-    # runner_type='FlexibleRunner' selects mmengine's FSDP / DeepSpeed
-    # strategies (docs/distributed.md)
+    check_runner_type(cfg)
+    prepare_cpu_distributed(cfg)
+    if args.resume == 'auto':
+        cfg.load_from = auto_resume_checkpoint(cfg, args.start_over)
+        cfg.resume = cfg.load_from is not None
+    # runner_type='ShardedRunner' trains a FullyShardedModel,
+    # 'FlexibleRunner' selects mmengine's FSDP / DeepSpeed strategies
+    # (docs/distributed.md)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg else \
         RUNNERS.build(cfg)
+    if args.start_over and not cfg.resume:
+        # after every rank has looked at the checkpoints (they all joined
+        # the process group while the Runner was built)
+        if is_main_process():
+            hook = cfg.default_hooks.get('checkpoint') or {}
+            moved = move_not_resumed(
+                checkpoint_dir(cfg.work_dir, hook.get('out_dir')))
+            if moved:
+                runner.logger.warning(
+                    f'Starting over: the checkpoints of {cfg.work_dir} are '
+                    f'kept, unchanged, in {moved}')
+        barrier()
     runner.train()
 
 

@@ -93,7 +93,7 @@ def run_worker(cfg: dict) -> dict:
     import bike_mm  # noqa: F401
     from bike_mm.datasets.label_files import load_class_names
     from bike_mm.models import OpenCLIP
-    from bike_mm.models.losses import dist_infonce_loss
+    from bike_mm.models.utils.gather import Collectives
     torch.set_num_threads(1)
     torch.manual_seed(0)
 
@@ -119,7 +119,7 @@ def run_worker(cfg: dict) -> dict:
             apply_fully_shard
         apply_fully_shard(head.temporal, split_blocks=cfg['split_blocks'])
     # the frozen category encoder's cache of all K classes (model state)
-    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').tokenize(
+    tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').text.tokenize(
         names, 'This is a video about {}')
     context = tokens.shape[1]
     class_cache = head.category_embeddings(
@@ -140,12 +140,10 @@ def run_worker(cfg: dict) -> dict:
             if p.grad is not None)
 
     if simulated:
-        dist_infonce_loss._gather = dist_infonce_loss.gather_batch = \
-            lambda tensor: delivered[id(tensor)]
-        dist_infonce_loss.gather_sizes = lambda tensor: [local] * (
-            batch // local)
-        dist_infonce_loss.score_columns = \
-            lambda scores, sizes: delivered['score_columns']
+        head.loss_cls.collectives = Collectives(
+            gather_batch=lambda tensor: delivered[id(tensor)],
+            gather_sizes=lambda tensor: [local] * (batch // local),
+            score_columns=lambda scores, sizes: delivered['score_columns'])
 
     def sharded_step():
         local_videos = head.temporal(
@@ -154,7 +152,10 @@ def run_worker(cfg: dict) -> dict:
         local_categories = class_cache.select(local_labels)
         if simulated:
             delivered.update({
-                id(local_categories): class_cache.select(labels),
+                id(field): gathered for field, gathered in zip(
+                    local_categories, class_cache.select(labels))
+            })
+            delivered.update({
                 id(local_labels): labels,
                 # local categories x all videos, scored on the other ranks
                 'score_columns': torch.randn(local, batch,

@@ -28,6 +28,7 @@ from mmaction.structures import ActionDataSample
 
 from bike_mm.models.recognizers import BIKERecognizer
 from bike_mm.structures import set_gt_label
+from bike_mm.utils.torch_compat import OutOfMemoryError
 
 from .references import REFERENCES
 
@@ -205,7 +206,7 @@ def run_cases(cases: List[Case], device: torch.device,
             continue
         try:
             results.append(measure(case, device, **kwargs))
-        except torch.OutOfMemoryError:
+        except OutOfMemoryError:
             _release(device)
             log(f'out of memory: {case.arch} {case.frames}f {case.label}')
             continue

@@ -1,7 +1,10 @@
 from .inference import (InferenceResult, inference_recognizer,
-                        init_recognizer, pipeline_with_views)
+                        init_recognizer, pack_video, pipeline_with_views)
+from .long_video import (Timeline, WindowResult, recognize_windows,
+                         save_timeline, window_starts)
 
 __all__ = [
-    'InferenceResult', 'inference_recognizer', 'init_recognizer',
-    'pipeline_with_views'
+    'InferenceResult', 'Timeline', 'WindowResult', 'inference_recognizer',
+    'init_recognizer', 'pack_video', 'pipeline_with_views',
+    'recognize_windows', 'save_timeline', 'window_starts'
 ]

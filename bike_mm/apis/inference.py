@@ -179,6 +179,38 @@ def check_video(video: str) -> None:
         raise ValueError(f'Video {video} has no frames')
 
 
+def pack_video(cfg: Config, video: str, views: Optional[str] = None
+               ) -> Tuple[dict, dict, List[dict]]:
+    """Decode one video file by the config's test pipeline.
+
+    Args:
+        cfg (Config): A config with a ``test_dataloader``.
+        video (str): Video file.
+        views (str, optional): ``'1x1'``, ``'4x3'``, ...; the config's views
+            when None. Defaults to None.
+
+    Returns:
+        tuple[dict, dict, list[dict]]: The packed sample (``inputs``
+        ``[V*T, C, H, W]``), the pipeline's results before packing (e.g. the
+        ``attribute_sentence``) and the pipeline config used.
+    """
+    check_video(video)
+    pipeline_cfg = cfg.test_dataloader.dataset.pipeline
+    if views is not None:
+        pipeline_cfg = pipeline_with_views(pipeline_cfg, views)
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    *steps, pack = Compose(pipeline_cfg).transforms
+    results = dict(filename=video, label=-1, start_index=0, modality='RGB')
+    try:
+        for step in steps:
+            results = step(results)
+    except Exception as err:  # e.g. a truncated video fails to decode
+        raise ValueError(f'Cannot decode video {video}: '
+                         f'{str(err).splitlines()[0]}') from err
+    # packing keeps only the model inputs; the sentence is read before it
+    return pack(results), results, pipeline_cfg
+
+
 def temporal_saliency(model: nn.Module, inputs: torch.Tensor,
                       class_index: torch.Tensor) -> torch.Tensor:
     """VCS temporal saliency of some classes over one clip, as the model's
@@ -232,21 +264,7 @@ def inference_recognizer(model: nn.Module,
         InferenceResult: Top-k classes, all scores, frames, saliency and
         attribute sentence.
     """
-    check_video(video)
-    pipeline_cfg = model.cfg.test_dataloader.dataset.pipeline
-    if views is not None:
-        pipeline_cfg = pipeline_with_views(pipeline_cfg, views)
-    init_default_scope(model.cfg.get('default_scope', 'mmaction'))
-    *steps, pack = Compose(pipeline_cfg).transforms
-    results = dict(filename=video, label=-1, start_index=0, modality='RGB')
-    try:
-        for step in steps:
-            results = step(results)
-    except Exception as err:  # e.g. a truncated video fails to decode
-        raise ValueError(f'Cannot decode video {video}: '
-                         f'{str(err).splitlines()[0]}') from err
-    # packing keeps only the model inputs; the sentence is read before it
-    packed = pack(results)
+    packed, results, pipeline_cfg = pack_video(model.cfg, video, views)
     result = model.test_step(pseudo_collate([packed]))[0]
     scores = pred_score(result).cpu()
     top = scores.topk(min(topk, scores.numel()))

@@ -35,6 +35,7 @@ from torch.utils.data import DataLoader, Dataset
 
 from mmaction.registry import TRANSFORMS
 from ..datasets.label_files import load_class_names
+from ..engine.cpu_distributed import init_cpu_process_group
 from ..models.backbones.open_clip_backbone import OpenCLIP
 from .attribute_file import AttributeFile
 
@@ -111,8 +112,8 @@ def encode_lexicon(model: OpenCLIP, phrases: Sequence[str], template: str,
     feats = []
     for start in range(0, len(phrases), batch_size):
         chunk = [template.format(p) for p in phrases[start:start + batch_size]]
-        tokens = model.tokenizer(chunk).to(device)
-        feats.append(model.encode_text(tokens)[0])
+        tokens = model.text.tokenizer(chunk).to(device)
+        feats.append(model.text.encode(tokens)[0])
     return F.normalize(torch.cat(feats).float(), dim=-1)
 
 
@@ -282,7 +283,8 @@ def generate_attributes(ann_file: str,
             raise AttributeGenerationError(f'{name} must be >= 1, got {value}')
     if pretrained is not None and pretrained.lower() == 'none':
         pretrained = None
-    if launcher == 'pytorch':
+    # mmengine's pytorch launcher needs an accelerator; gloo on CPU
+    if launcher == 'pytorch' and not init_cpu_process_group(launcher):
         init_dist('pytorch')
     rank, world_size = get_dist_info()
     device = device or ('cuda' if torch.cuda.is_available() else 'cpu')

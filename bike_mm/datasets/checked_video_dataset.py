@@ -7,6 +7,7 @@ from mmengine.logging import MMLogger
 
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
+from ..engine.rng_states import EpochSeededFetch
 from .label_files import load_class_names, read_text_lines
 
 
@@ -70,7 +71,7 @@ def parse_annotation_file(ann_file: str,
 
 
 @DATASETS.register_module()
-class CheckedVideoDataset(VideoDataset):
+class CheckedVideoDataset(EpochSeededFetch, VideoDataset):
     """:class:`mmaction.datasets.VideoDataset` (annotation lines
     ``path label``) that checks its input and names what is wrong.
 

@@ -7,10 +7,11 @@ import numpy as np
 from mmengine.dataset import BaseDataset, force_full_init
 
 from mmaction.registry import DATASETS
+from ..engine.rng_states import EpochSeededFetch
 
 
 @DATASETS.register_module()
-class FewShotDataset:
+class FewShotDataset(EpochSeededFetch):
     """Keeps ``shots`` random videos of every class of a single-label
     dataset and repeats them so that an epoch has as many samples (hence
     iterations) as the full dataset (BIKE supplement A.1).

@@ -94,7 +94,7 @@ def write_video(path: str, draw, rng: np.random.Generator) -> None:
     writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'mp4v'), FPS,
                              (WIDTH, HEIGHT))
     if not writer.isOpened():
-        raise RuntimeError(f'OpenCV cannot write {path}')
+        raise OSError(f'OpenCV cannot write {path}')
     for t in range(NUM_FRAMES):
         noise = rng.normal(0, 8, size=(HEIGHT, WIDTH, 3))
         frame = np.clip(background + noise, 0, 255).astype(np.uint8)

@@ -1,82 +1,72 @@
-"""Let mmengine's ``pytorch`` launcher run on machines without GPUs.
+"""Multi-process runs on machines without an accelerator, through mmengine's
+public extension points only.
 
-What it changes (mmengine 0.10.x, the version it was written for):
+mmengine's ``pytorch`` launcher calls ``torch.cuda.set_device`` and starts
+NCCL, and its default DDP wrapper passes ``device_ids``, which DDP refuses
+for a module on the CPU. bike_mm's tools (and the tests) therefore call
+:func:`prepare_cpu_distributed` before building the ``Runner``:
 
-- ``mmengine.dist.utils._init_dist_pytorch``: on a machine without an
-  accelerator, initialises the process group with the gloo backend instead
-  of calling ``torch.cuda.set_device`` and NCCL;
-- ``mmengine.model.MMDistributedDataParallel.__init__``: on such a machine,
-  wraps the model without ``device_ids`` / ``output_device``, which DDP
-  refuses for a module on the CPU.
+- it starts the gloo process group from the variables torchrun sets
+  (``RANK``, ``WORLD_SIZE``, ``MASTER_ADDR``, ``MASTER_PORT``); the Runner
+  leaves an existing process group as it is;
+- it selects :class:`CPUDistributedDataParallel` as the model wrapper,
+  unless the config chose another one than mmengine's DDP.
 
-With these patches the same configs and tools run multi-process on CPU
-(gloo), which is how the distributed code is tested. Machines with an
-accelerator keep mmengine's behaviour unchanged.
-
-:func:`enable_cpu_distributed` (called when bike_mm is imported) installs
-them unless the environment variable ``BIKE_MM_PATCH_CPU_DIST=0`` is set, and
-only on mmengine 0.10.x: on another version it warns and leaves mmengine
-alone.
+On a machine with an accelerator it does nothing, so GPU runs (and
+mmaction's own tools, which never call it) keep mmengine's behaviour.
 """
-import mmengine
+import datetime
+
 import torch.distributed as torch_dist
+from mmengine.config import Config
 from mmengine.device import get_device
-from mmengine.dist import utils as dist_utils
-from mmengine.model import MMDistributedDataParallel
 
-from .patch_guard import patch_allowed
-
-#: The environment variable that turns the patch off (``0``).
-ENV_VAR = 'BIKE_MM_PATCH_CPU_DIST'
-
-_init_dist_pytorch = dist_utils._init_dist_pytorch
-_ddp_init = MMDistributedDataParallel.__init__
+#: The wrappers replaced by :class:`CPUDistributedDataParallel` on CPU.
+DDP_WRAPPERS = (None, 'MMDistributedDataParallel')
 
 
-def _init_dist_pytorch_on_any_device(backend: str,
-                                     init_backend: str = 'torch',
-                                     **kwargs) -> None:
-    if get_device() != 'cpu':
-        return _init_dist_pytorch(backend, init_backend, **kwargs)
-    # NCCL needs GPUs; gloo is the collective backend for CPU tensors
-    torch_dist.init_process_group(backend='gloo', **kwargs)
-
-
-def _ddp_init_on_any_device(self, module, detect_anomalous_params=False,
-                            **kwargs) -> None:
-    if get_device() == 'cpu':
-        # DDP refuses device ids for a module on the CPU
-        kwargs['device_ids'] = None
-        kwargs.pop('output_device', None)
-    _ddp_init(self, module, detect_anomalous_params, **kwargs)
-
-
-def cpu_distributed_enabled() -> bool:
-    """Whether mmengine is patched now."""
-    return dist_utils._init_dist_pytorch is \
-        _init_dist_pytorch_on_any_device
-
-
-def enable_cpu_distributed(version: str = mmengine.__version__) -> bool:
-    """Install the patches (idempotent), unless turned off by
-    ``BIKE_MM_PATCH_CPU_DIST=0`` or ``version`` is not a supported mmengine
-    version (then with a warning).
+def init_cpu_process_group(launcher: str, timeout: float = 1800) -> bool:
+    """Start the gloo process group of a ``pytorch`` (torchrun) launch on a
+    machine without an accelerator, unless one is started already.
 
     Args:
-        version (str): The mmengine version. Defaults to the installed one.
+        launcher (str): The job launcher (``--launcher``).
+        timeout (float): Seconds a collective may wait. Defaults to 1800,
+            mmengine's default.
 
     Returns:
-        bool: Whether the patches are installed.
+        bool: Whether the run is a CPU distributed one (False with an
+        accelerator or another launcher).
     """
-    if not patch_allowed('CPU distributed', ENV_VAR, version,
-                         'distributed runs need GPUs'):
+    if launcher != 'pytorch' or get_device() != 'cpu':
         return False
-    dist_utils._init_dist_pytorch = _init_dist_pytorch_on_any_device
-    MMDistributedDataParallel.__init__ = _ddp_init_on_any_device
+    if not torch_dist.is_initialized():
+        # env:// reads RANK, WORLD_SIZE, MASTER_ADDR and MASTER_PORT
+        torch_dist.init_process_group(
+            backend='gloo', timeout=datetime.timedelta(seconds=timeout))
     return True
 
 
-def disable_cpu_distributed() -> None:
-    """Restore mmengine's own functions."""
-    dist_utils._init_dist_pytorch = _init_dist_pytorch
-    MMDistributedDataParallel.__init__ = _ddp_init
+def prepare_cpu_distributed(cfg: Config) -> bool:
+    """Make ``cfg`` (with its ``launcher``) runnable by mmengine's Runner on
+    a machine without an accelerator: start the gloo group and select
+    :class:`CPUDistributedDataParallel` (keeping the options given for DDP,
+    else mmengine's defaults).
+
+    Args:
+        cfg (Config): The config, changed in place.
+
+    Returns:
+        bool: Whether the run is a CPU distributed one.
+    """
+    timeout = cfg.get('env_cfg', {}).get('dist_cfg', {}).get(
+        'timeout', 1800)
+    if not init_cpu_process_group(cfg.get('launcher', 'none'), timeout):
+        return False
+    if cfg.get('model_wrapper_cfg') is None:
+        cfg.model_wrapper_cfg = dict(
+            broadcast_buffers=False,
+            find_unused_parameters=cfg.get('find_unused_parameters', False))
+    if cfg.model_wrapper_cfg.get('type') in DDP_WRAPPERS:
+        cfg.model_wrapper_cfg.type = 'CPUDistributedDataParallel'
+    return True

@@ -6,7 +6,6 @@ from typing import Any, Dict, Sequence
 
 import numpy as np
 import torch
-from torch.utils.data import get_worker_info
 
 
 def derive_seed(*keys: int) -> int:
@@ -63,16 +62,21 @@ def shared_epoch() -> Any:
     return multiprocessing.RawValue('q', -1)
 
 
+# How a data-loading worker process is seeded, set there by
+# seed_worker_per_epoch (empty in the main process): seed, rank, worker,
+# the shared epoch counter and the epoch seeded last.
+_worker_seeding: Dict[str, Any] = {}
+
+
 def seed_worker_per_epoch(worker_id: int, seed: int, rank: int,
                           epoch: Any) -> None:
-    """``worker_init_fn`` that reseeds the worker at the start of every
-    epoch from ``(seed, epoch, rank, worker_id)``.
+    """``worker_init_fn`` that seeds the worker from ``(seed, epoch, rank,
+    worker_id)`` for the epoch the shared ``epoch`` counter holds.
 
     A persistent worker lives through all epochs, so its random streams
     would continue across them in an uninterrupted run but restart after a
-    resume. The worker's copy of the dataset gets a ``__getitems__`` (which
-    torch's fetcher calls for every batch) that reseeds whenever the shared
-    ``epoch`` counter has moved on since its last batch.
+    resume. Datasets with :class:`EpochSeededFetch` (bike_mm's) reseed it
+    again at the first batch of every later epoch.
 
     Args:
         worker_id (int): Given by the DataLoader.
@@ -80,15 +84,32 @@ def seed_worker_per_epoch(worker_id: int, seed: int, rank: int,
         rank (int): The process rank.
         epoch: A :func:`shared_epoch` counter.
     """
-    dataset = get_worker_info().dataset
-    fetch = getattr(dataset, '__getitems__', None) or (
-        lambda indices: [dataset[i] for i in indices])
-    seeded_epoch = [None]
+    _worker_seeding.update(
+        seed=seed, rank=rank, worker=worker_id, epoch=epoch, seeded=None)
+    reseed_worker_for_epoch()
 
-    def reseed_then_fetch(indices: Sequence[int]) -> list:
-        if seeded_epoch[0] != epoch.value:
-            seeded_epoch[0] = epoch.value
-            seed_all(derive_seed(seed, epoch.value, rank, worker_id))
-        return fetch(indices)
 
-    dataset.__getitems__ = reseed_then_fetch
+def reseed_worker_for_epoch() -> None:
+    """In a worker seeded by :func:`seed_worker_per_epoch`: reseed it if
+    the shared epoch counter has moved on since it was last seeded (no-op
+    elsewhere)."""
+    if not _worker_seeding:
+        return
+    epoch = _worker_seeding['epoch'].value
+    if _worker_seeding['seeded'] != epoch:
+        _worker_seeding['seeded'] = epoch
+        seed_all(derive_seed(_worker_seeding['seed'], epoch,
+                             _worker_seeding['rank'],
+                             _worker_seeding['worker']))
+
+
+class EpochSeededFetch:
+    """Dataset mixin: each batch a data-loading worker fetches (torch's
+    fetcher calls ``__getitems__``) starts with
+    :func:`reseed_worker_for_epoch`, so that persistent workers start every
+    epoch from ``(seed, epoch, rank, worker)`` under
+    :class:`~bike_mm.engine.ExactResumeHook`."""
+
+    def __getitems__(self, indices: Sequence[int]) -> list:
+        reseed_worker_for_epoch()
+        return [self[i] for i in indices]

@@ -167,4 +167,4 @@ def test_compare_tool_prints_table_and_fails_in_one_line(work_dirs,
     bad = run_tool('analysis/compare_work_dirs.py', tmp_path / 'nothing',
                    check=False)
     assert tool_error(bad) == (
-        f'compare_work_dirs: {tmp_path / "nothing"}: not a folder')
+        f'compare_work_dirs.py: error: {tmp_path / "nothing"}: not a folder')

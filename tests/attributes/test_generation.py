@@ -185,7 +185,7 @@ def test_command_line_reports_bad_input_in_one_line(few_videos, tmp_path):
                       lexicon, '--out', tmp_path / 'attr.json', check=False)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        f'generate_attributes: Annotation file not found: {missing}')
+        f'generate_attributes.py: error: Annotation file not found: {missing}')
     assert 'Traceback' not in result.stderr
 
 

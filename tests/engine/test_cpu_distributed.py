@@ -1,56 +1,64 @@
-"""The CPU distributed patch of mmengine: guarded by version, can be turned
-off, reversible."""
-import os
-import subprocess
-import sys
-
+"""CPU multi-process runs without patches: the gloo group started before the
+Runner, and DDP without device ids selected for it."""
 import pytest
-from mmengine.dist import utils as dist_utils
-from mmengine.model import MMDistributedDataParallel
+import torch
+import torch.distributed as torch_dist
+from mmengine.config import Config
+from mmengine.registry import MODEL_WRAPPERS
 
-from bike_mm.engine import cpu_distributed as patch
+from bike_mm.engine import (CPUDistributedDataParallel,
+                            init_cpu_process_group, prepare_cpu_distributed)
+from tests.helpers import free_port
 
 
 @pytest.fixture
-def restore():
-    was = patch.cpu_distributed_enabled()
+def torchrun_env(monkeypatch):
+    """The variables torchrun sets, for a group of one process."""
+    for name, value in dict(RANK='0', WORLD_SIZE='1', LOCAL_RANK='0',
+                            MASTER_ADDR='127.0.0.1',
+                            MASTER_PORT=str(free_port())).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv('CUDA_VISIBLE_DEVICES', '')
     yield
-    patch.disable_cpu_distributed()
-    if was:
-        patch.enable_cpu_distributed()
+    if torch_dist.is_initialized():
+        torch_dist.destroy_process_group()
 
 
-def test_installed_on_import_and_reversible(restore):
-    assert patch.cpu_distributed_enabled()
-    assert MMDistributedDataParallel.__init__ is \
-        patch._ddp_init_on_any_device
-    patch.disable_cpu_distributed()
-    assert dist_utils._init_dist_pytorch is patch._init_dist_pytorch
-    assert MMDistributedDataParallel.__init__ is patch._ddp_init
-    assert patch.enable_cpu_distributed('0.10.7')
-    assert patch.cpu_distributed_enabled()
+def test_other_launchers_are_left_to_mmengine():
+    cfg = Config(dict(launcher='none'))
+    assert not prepare_cpu_distributed(cfg)
+    assert 'model_wrapper_cfg' not in cfg
+    assert not init_cpu_process_group('slurm')
+    assert not torch_dist.is_initialized()
 
 
-def test_other_mmengine_version_is_left_alone(restore):
-    patch.disable_cpu_distributed()
-    with pytest.warns(UserWarning, match='written for mmengine 0.10.x, '
-                      'found 0.11.0'):
-        assert not patch.enable_cpu_distributed('0.11.0')
-    assert not patch.cpu_distributed_enabled()
+def test_pytorch_launcher_starts_gloo_and_selects_the_cpu_wrapper(
+        torchrun_env):
+    cfg = Config(dict(launcher='pytorch', find_unused_parameters=True))
+    assert prepare_cpu_distributed(cfg)
+    assert torch_dist.get_backend() == 'gloo'
+    assert cfg.model_wrapper_cfg == dict(
+        type='CPUDistributedDataParallel', broadcast_buffers=False,
+        find_unused_parameters=True)
+    # DDP options of the config stay; another wrapper is the config's choice
+    ddp = Config(dict(launcher='pytorch', model_wrapper_cfg=dict(
+        type='MMDistributedDataParallel', broadcast_buffers=True)))
+    assert prepare_cpu_distributed(ddp)
+    assert ddp.model_wrapper_cfg == dict(
+        type='CPUDistributedDataParallel', broadcast_buffers=True)
+    fsdp = Config(dict(launcher='pytorch',
+                       model_wrapper_cfg=dict(type='FullyShardedModel')))
+    assert prepare_cpu_distributed(fsdp)
+    assert fsdp.model_wrapper_cfg == dict(type='FullyShardedModel')
 
 
-def test_env_var_turns_it_off(restore, monkeypatch):
-    patch.disable_cpu_distributed()
-    monkeypatch.setenv('BIKE_MM_PATCH_CPU_DIST', '0')
-    assert not patch.enable_cpu_distributed()
-    assert not patch.cpu_distributed_enabled()
-
-
-@pytest.mark.e2e
-def test_env_var_at_import():
-    code = ('import bike_mm; from bike_mm.engine import cpu_distributed as p;'
-            'print(p.cpu_distributed_enabled())')
-    env = {**os.environ, 'BIKE_MM_PATCH_CPU_DIST': '0'}
-    out = subprocess.run([sys.executable, '-c', code], env=env, check=True,
-                         capture_output=True, text=True).stdout
-    assert out.strip().splitlines()[-1] == 'False'
+def test_wrapper_takes_a_cpu_module_with_the_runners_device_ids(
+        torchrun_env):
+    assert init_cpu_process_group('pytorch')
+    # the Runner gives every DDP wrapper device_ids=[LOCAL_RANK]
+    wrapper = MODEL_WRAPPERS.build(
+        dict(type='CPUDistributedDataParallel'),
+        default_args=dict(module=torch.nn.Linear(2, 1), device_ids=[0]))
+    assert isinstance(wrapper, CPUDistributedDataParallel)
+    assert wrapper.device_ids is None
+    assert wrapper(torch.ones(1, 2)).shape == (1, 1)

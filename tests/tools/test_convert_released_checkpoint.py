@@ -15,8 +15,8 @@ def test_bad_sources_are_one_line(tmp_path):
                       check=False)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        'convert_released_checkpoint: Released checkpoint not found: '
-        f'{missing}')
+        'convert_released_checkpoint.py: error: Released checkpoint not '
+        f'found: {missing}')
 
     # no CLIP in it: its architecture, and so its config, is unknown
     unknown = tmp_path / 'unknown.pt'
@@ -25,7 +25,7 @@ def test_bad_sources_are_one_line(tmp_path):
                       check=False)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        'convert_released_checkpoint: Cannot tell the CLIP architecture of '
-        'the checkpoint; pass a config')
+        'convert_released_checkpoint.py: error: Cannot tell the CLIP '
+        'architecture of the checkpoint; pass a config')
     assert 'Traceback' not in result.stderr
     assert not dst.exists()

@@ -1,19 +1,19 @@
-"""mmaction's own tools (train.py, test.py, dist_test.sh) run our configs,
-and a plain mmaction model's checkpoint (TSN, saved without bike_mm) tests
-and resumes with bike_mm imported, on the installed mmaction2: the 1.1
-wheel or 1.2 installed from source."""
+"""mmaction's own tools (train.py, test.py) run our configs, and a plain
+mmaction model's checkpoint (TSN, saved without bike_mm) tests and resumes
+with bike_mm imported, on the installed mmaction2: the 1.1 wheel or 1.2
+installed from source."""
 import os.path as osp
 import re
 import subprocess
 import sys
 
 import pytest
-import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
 
+from bike_mm.engine import load_checkpoint_file
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
-                           demo_cfg_options, free_port, mmaction_tools)
+                           demo_cfg_options, mmaction_tools)
 
 pytestmark = pytest.mark.e2e
 
@@ -40,7 +40,7 @@ def logged_metrics(log: str) -> str:
                       r'[\d.]+)', log)[-1]
 
 
-def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
+def test_demo_with_mmaction_train_and_test(demo_data, tmp_path):
     work_dir = tmp_path / 'work'
     options = demo_cfg_options(demo_data)
     run_mmaction_tool('train.py', DEMO_CONFIG, '--work-dir', work_dir,
@@ -51,7 +51,7 @@ def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
     # it holds the weights of our recognizer
     cfg = Config.fromfile(DEMO_CONFIG)
     cfg.merge_from_dict(options)
-    state = torch.load(checkpoint, weights_only=True)['state_dict']
+    state = load_checkpoint_file(str(checkpoint))['state_dict']
     assert state.keys() == MODELS.build(cfg.model).state_dict().keys()
 
     single = logged_metrics(run_mmaction_tool(
@@ -59,12 +59,8 @@ def test_demo_with_mmaction_train_test_and_dist_test(demo_data, tmp_path):
         *cfg_options(options)))
     top1 = float(single.split()[1])
     assert top1 > 2 / 8, single  # chance: 1/8
-
-    dist = logged_metrics(run_mmaction_tool(
-        'dist_test.sh', DEMO_CONFIG, checkpoint, 2, '--work-dir',
-        tmp_path / 'dist_test', *cfg_options(options),
-        PORT=str(free_port())))
-    assert dist == single
+    # mmaction's dist_*.sh need an accelerator (mmengine's pytorch
+    # launcher sets a CUDA device); on CPU ours run (test_dist_tools.py)
 
 
 PLAIN_TSN = '''
@@ -129,7 +125,7 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
     train_log = run_mmaction_tool('train.py', plain, '--work-dir', work_dir,
                                   *cfg_options(data))
     checkpoint = work_dir / 'epoch_1.pth'
-    assert torch.load(checkpoint, weights_only=True)['meta']['epoch'] == 1
+    assert load_checkpoint_file(str(checkpoint))['meta']['epoch'] == 1
 
     tested = run_mmaction_tool('test.py', with_bike_mm, checkpoint,
                                '--work-dir', tmp_path / 'test',
@@ -140,5 +136,5 @@ def test_plain_mmaction_checkpoint_tests_and_resumes_with_bike_mm(
         'train.py', with_bike_mm, '--work-dir', work_dir, '--resume',
         checkpoint, *cfg_options(dict(data, **{'train_cfg.max_epochs': 2})))
     assert 'resumed epoch: 1, iter: 8' in resumed
-    assert torch.load(work_dir / 'epoch_2.pth',
-                      weights_only=True)['meta']['epoch'] == 2
+    assert load_checkpoint_file(
+        str(work_dir / 'epoch_2.pth'))['meta']['epoch'] == 2

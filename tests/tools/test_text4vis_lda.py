@@ -38,5 +38,5 @@ def test_out_must_be_npy_before_any_work(tmp_path):
     result = run_tool('text4vis_lda.py', DEMO, '--out', out, check=False)
     assert result.returncode != 0
     assert result.stderr.strip().splitlines()[-1] == (
-        f'text4vis_lda: out must be a .npy file, got {out}')
+        f'text4vis_lda.py: error: out must be a .npy file, got {out}')
     assert not out.exists()

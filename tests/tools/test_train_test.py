@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-import torch
 
+from bike_mm.engine import load_checkpoint_file
 from bike_mm.structures import gt_label, pred_score
 from tests.helpers import (DEMO_CONFIG, REPO_ROOT, checkout_env,
                            demo_cfg_options, run_tool)
@@ -48,8 +48,8 @@ def test_interrupted_training_resumes(demo_data, tmp_path):
     assert f'resumed epoch: {interrupted_at}, iter: {16 * interrupted_at}' \
         in log
     assert osp.exists(osp.join(work_dir, 'epoch_6.pth'))
-    # checkpoints load with weights_only=True (bike_mm's allow-list)
-    ckpt = torch.load(osp.join(work_dir, 'epoch_6.pth'), weights_only=True)
+    # checkpoints load through bike_mm's allow-list
+    ckpt = load_checkpoint_file(osp.join(work_dir, 'epoch_6.pth'))
     assert ckpt['meta']['epoch'] == 6
 
     dump = tmp_path / 'results.pkl'

@@ -50,8 +50,8 @@ def test_crafted_checkpoint_never_runs(demo_data, tmp_path, tool,
     assert not marker.exists()
     assert tool_error(result) == (
         f'{tool}: error: Refused to load checkpoint {evil}: it holds '
-        'io.open, which is not an allowed type; bike_mm loads checkpoints '
-        'with weights_only=True only (see docs/checkpoints.md)')
+        'io.open, which is not an allowed type; bike_mm loads only '
+        'allow-listed types from checkpoints (see docs/checkpoints.md)')
 
 
 def test_crafted_checkpoint_never_runs_on_resume(demo_data, tmp_path):

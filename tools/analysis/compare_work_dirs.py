@@ -10,12 +10,12 @@ Usage:
         [--cfg-options k=v ...]
 """
 import argparse
-import sys
 
 from mmengine.config import DictAction
 
-from bike_mm.analysis import (WorkDirError, compare, format_markdown, plot,
+from bike_mm.analysis import (compare, format_markdown, plot,
                               warnings, write_csv)
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -32,10 +32,7 @@ def main() -> None:
         '--cfg-options', nargs='+', action=DictAction,
         help='override entries of every run config (e.g. data paths)')
     args = parser.parse_args()
-    try:
-        rows = compare(args.work_dirs, not args.no_flops, args.cfg_options)
-    except WorkDirError as err:
-        sys.exit(f'compare_work_dirs: {err}')
+    rows = compare(args.work_dirs, not args.no_flops, args.cfg_options)
     report = '\n'.join([format_markdown(rows), *warnings(rows)])
     print(report)
     if args.markdown:
@@ -48,4 +45,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -11,11 +11,11 @@ Each config is tested with the MMEngine runner into ``DIR/<config name>``
 (default ``work_dirs/test_splits``).
 """
 import argparse
-import sys
 
 from mmengine.config import DictAction
 
 from bike_mm.analysis import evaluate_splits
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -28,11 +28,8 @@ def main() -> None:
                         action=DictAction,
                         help='override entries of every config')
     args = parser.parse_args()
-    try:
-        print(evaluate_splits(**vars(args)))
-    except (OSError, ValueError) as err:
-        sys.exit(f'test_splits: {err}')
+    print(evaluate_splits(**vars(args)))
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

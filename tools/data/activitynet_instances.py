@@ -9,9 +9,9 @@ Usage:
         [--subset training] [--video-format v_{}.mp4]
 """
 import argparse
-import sys
 
 from bike_mm.datasets import write_activitynet_instances
+from bike_mm.engine.cli import run_tool
 
 
 def parse_args():
@@ -32,14 +32,11 @@ def parse_args():
 
 def main():
     args = parse_args()
-    try:
-        count = write_activitynet_instances(args.annotations, args.labels,
-                                            args.out, args.subset,
-                                            args.video_format)
-    except (OSError, ValueError) as err:
-        sys.exit(f'error: {err}')
+    count = write_activitynet_instances(args.annotations, args.labels,
+                                        args.out, args.subset,
+                                        args.video_format)
     print(f'{count} {args.subset} instances written to {args.out}')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

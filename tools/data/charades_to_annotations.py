@@ -14,10 +14,9 @@ Charades_v1_test.csv) into an annotation file.
 for RawframeDataset (frames counted in ``--frames-root``, else length x fps).
 """
 import argparse
-import sys
 
-from bike_mm.datasets.preparation import PreparationError
 from bike_mm.datasets.preparation.charades import convert_charades
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -33,11 +32,8 @@ def main() -> None:
     parser.add_argument('--frames-root',
                         help='count the frames of each video here')
     args = parser.parse_args()
-    try:
-        counts = convert_charades(args.csv, args.out, args.level,
-                                  args.format, args.fps, args.frames_root)
-    except PreparationError as err:
-        sys.exit(f'charades_to_annotations: {err}')
+    counts = convert_charades(args.csv, args.out, args.level,
+                              args.format, args.fps, args.frames_root)
     left_out = 'videos without actions' if args.level == 'video' \
         else 'segments without frames'
     print(f"Wrote {counts['lines']} lines to {args.out} "
@@ -45,4 +41,4 @@ def main() -> None:
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

@@ -11,10 +11,9 @@ extension>/img_00001.jpg, ...`` and an annotation file of
 (missing or empty folders, fewer frames than announced).
 """
 import argparse
-import sys
 
-from bike_mm.datasets.preparation import (PreparationError, check_rawframes,
-                                          videos_to_rawframes)
+from bike_mm.datasets.preparation import check_rawframes, videos_to_rawframes
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -31,21 +30,18 @@ def main() -> None:
     parser.add_argument('--check', action='store_true',
                         help='only check an existing rawframe annotation')
     args = parser.parse_args()
-    try:
-        if args.check:
-            count = check_rawframes(args.ann_file, args.video_root)
-            print(f'{count} frame folders of {args.ann_file} are complete')
-            return
-        if not args.out_root or not args.out_ann:
-            parser.error('OUT_ROOT and OUT_ANN are needed to extract')
-        count = videos_to_rawframes(args.ann_file, args.video_root,
-                                    args.out_root, args.out_ann, args.fps,
-                                    args.workers)
-    except PreparationError as err:
-        sys.exit(f'extract_frames: {err}')
+    if args.check:
+        count = check_rawframes(args.ann_file, args.video_root)
+        print(f'{count} frame folders of {args.ann_file} are complete')
+        return
+    if not args.out_root or not args.out_ann:
+        parser.error('OUT_ROOT and OUT_ANN are needed to extract')
+    count = videos_to_rawframes(args.ann_file, args.video_root,
+                                args.out_root, args.out_ann, args.fps,
+                                args.workers)
     print(f'Extracted {count} videos to {args.out_root}, annotation '
           f'{args.out_ann}')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

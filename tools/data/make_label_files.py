@@ -12,9 +12,9 @@ Usage: python tools/data/make_label_files.py [--src DIR] [--out DIR]
 """
 import argparse
 import os.path as osp
-import sys
 
 from bike_mm.datasets.released_label_lists import write_label_files
+from bike_mm.engine.cli import run_tool
 
 
 def main() -> None:
@@ -26,13 +26,10 @@ def main() -> None:
         help='folder of the source label lists')
     parser.add_argument('--out', default='configs/_base_/labels')
     args = parser.parse_args()
-    try:
-        written = write_label_files(args.src, args.out)
-    except (OSError, ValueError) as err:
-        sys.exit(f'make_label_files: {err}')
+    written = write_label_files(args.src, args.out)
     for name, size in written.items():
         print(f'{name}: {size} classes')
 
 
 if __name__ == '__main__':
-    main()
+    run_tool(main)

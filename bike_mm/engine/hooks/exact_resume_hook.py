@@ -6,7 +6,8 @@ from mmengine.dist import get_rank
 from mmengine.hooks import Hook
 
 from mmaction.registry import HOOKS
-from ..rng_states import (capture_rng_states, derive_seed,
+from ..resume import resume_options
+from ..rng_states import (EpochSeededFetch, capture_rng_states, derive_seed,
                           restore_rng_states, seed_all,
                           seed_worker_per_epoch, shared_epoch)
 
@@ -18,9 +19,11 @@ class ExactResumeHook(Hook):
 
     * Every training epoch starts from generators seeded by
       ``(seed, epoch, rank)`` in the main process and by
-      ``(seed, epoch, rank, worker)`` in each data-loading worker, also
-      persistent ones (:func:`seed_worker_per_epoch`). Validation in
-      between does not shift them.
+      ``(seed, epoch, rank, worker)`` in each data-loading worker
+      (:func:`seed_worker_per_epoch`); persistent workers are reseeded at
+      each epoch's first batch by datasets with :class:`EpochSeededFetch`
+      (bike_mm's), other datasets with persistent workers get a warning.
+      Validation in between does not shift them.
     * The DataLoader draws its workers' base seed from a generator of its
       own, so creating the workers (at the first epoch after a resume, not
       again later with persistent workers) leaves the main stream alone.
@@ -37,6 +40,14 @@ class ExactResumeHook(Hook):
         loader.generator = torch.Generator().manual_seed(
             derive_seed(runner.seed, get_rank()))
         if loader.num_workers > 0:
+            if loader.persistent_workers and not isinstance(
+                    loader.dataset, EpochSeededFetch):
+                runner.logger.warning(
+                    f'ExactResumeHook: {type(loader.dataset).__name__} '
+                    'does not reseed persistent data-loading workers per '
+                    'epoch; a resume continues their random streams '
+                    'differently (set train_dataloader.persistent_workers='
+                    'False for an exact resume)')
             loader.worker_init_fn = partial(
                 seed_worker_per_epoch,
                 seed=runner.seed,
@@ -54,7 +65,7 @@ class ExactResumeHook(Hook):
             checkpoint['meta']['sampler_seed'] = sampler.seed
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        if not runner._resume:
+        if not resume_options(runner)[0]:
             return  # load_from: weights only, a fresh run otherwise
         meta = checkpoint.get('meta', {})
         if 'rng_states' in meta:

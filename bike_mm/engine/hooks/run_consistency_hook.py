@@ -3,6 +3,7 @@ from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 
 from mmaction.registry import HOOKS
+from ..resume import resume_options
 from ..run_checks import (check_class_names, check_frames_per_clip,
                           check_input_channels, checkpoint_classes)
 
@@ -50,13 +51,14 @@ class RunConsistencyHook(Hook):
             dataset_meta['classes'] = list(names)
 
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
-        if not runner._resume:
+        resume, load_from = resume_options(runner)
+        if not resume:
             return
         dataset = runner.train_dataloader.dataset
         check_class_names(
             checkpoint_classes(checkpoint),
             getattr(dataset, 'metainfo', {}).get('classes'),
-            runner._load_from or 'resumed checkpoint',
+            load_from or 'resumed checkpoint',
             'the training set',
             self.allow_class_mismatch,
             option='custom_hooks RunConsistencyHook allow_class_mismatch='

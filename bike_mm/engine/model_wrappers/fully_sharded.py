@@ -1,5 +1,8 @@
 """Fully sharded data parallel training (torch's FSDP2) under mmengine's
-plain ``Runner``, on gloo (CPU) and NCCL."""
+plain ``Runner``, on gloo (CPU) and NCCL. Needs a torch with FSDP2's
+``fully_shard`` (:func:`~bike_mm.utils.torch_compat.fully_shard_available`);
+on an older one, building :class:`FullyShardedModel` ends the run with one
+line saying so."""
 from typing import Any, Callable, Dict, List, Optional, Set
 
 import torch
@@ -9,11 +12,9 @@ from mmengine.dist import broadcast
 from mmengine.registry import MODEL_WRAPPERS
 from open_clip.transformer import (CustomResidualAttentionBlock,
                                    ResidualAttentionBlock)
-from torch.distributed.fsdp import fully_shard
-from torch.distributed.tensor import DTensor, distribute_tensor
-
 from ...models.backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ...models.common.video_specific_prompt import PromptGeneratorBlock
+from ...utils import torch_compat
 
 #: Module types sharded as units of their own (their parameters are
 #: gathered just for their forward and backward): CLIP's residual attention
@@ -101,12 +102,14 @@ def apply_fully_shard(module: nn.Module,
               if name and is_block(sub) and
               not any(sub in unit for unit in grouped)
               for unit in (_block_sublayers(sub) if split_blocks else [sub])]
+    torch_compat.require_fully_shard('apply_fully_shard')
     for unit in grouped + blocks:
         params = {p for sub in unit for p in sub.parameters()}
         if any(p.requires_grad for p in params):
-            fully_shard(unit if len(unit) > 1 else unit[0],
-                        ignored_params=plain & params, **fsdp_kwargs)
-    fully_shard(module, ignored_params=plain, **fsdp_kwargs)
+            torch_compat.fully_shard(unit if len(unit) > 1 else unit[0],
+                                     ignored_params=plain & params,
+                                     **fsdp_kwargs)
+    torch_compat.fully_shard(module, ignored_params=plain, **fsdp_kwargs)
     for param in plain:
         if param.requires_grad:
             param.register_post_accumulate_grad_hook(
@@ -122,7 +125,7 @@ def _full(value: Any, keep: bool) -> Any:
         return {k: _full(v, keep) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return type(value)(_full(v, keep) for v in value)
-    if isinstance(value, DTensor):
+    if torch_compat.is_dtensor(value):
         value = value.full_tensor()
     return value.cpu() if keep and isinstance(value, torch.Tensor) else value
 
@@ -130,9 +133,10 @@ def _full(value: Any, keep: bool) -> Any:
 def _shard_like(value: Any, param: torch.Tensor) -> Any:
     """A full tensor of ``param``'s shape as this rank's shard of it, when
     ``param`` is sharded (no communication: every rank has the full one)."""
-    if isinstance(param, DTensor) and isinstance(value, torch.Tensor) and \
-            not isinstance(value, DTensor) and value.shape == param.shape:
-        return distribute_tensor(
+    if torch_compat.is_dtensor(param) and \
+            isinstance(value, torch.Tensor) and \
+            not torch_compat.is_dtensor(value) and value.shape == param.shape:
+        return torch_compat.distribute_tensor(
             value.to(param.device), param.device_mesh, param.placements,
             src_data_rank=None)
     return value
@@ -144,8 +148,9 @@ class FullyShardedModel(nn.Module):
     sharded (:func:`apply_fully_shard`): each of the M ranks keeps about
     1/M of the parameters, gradients and optimizer state.
 
-    Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` in a
-    config (``--cfg-options model_wrapper_cfg.type=FullyShardedModel``).
+    Use it with ``model_wrapper_cfg=dict(type='FullyShardedModel')`` and
+    ``runner_type='ShardedRunner'`` in a config (``--cfg-options
+    model_wrapper_cfg.type=FullyShardedModel runner_type=ShardedRunner``).
     Checkpoints stay plain full state dicts, which single-process tools
     and the DDP runner read and a sharded run loads and resumes from:
     :class:`ConsolidateShardedOptimizerHook` gathers them through
@@ -158,9 +163,11 @@ class FullyShardedModel(nn.Module):
     """
 
     def __init__(self, module: nn.Module, **fsdp_kwargs) -> None:
+        torch_compat.require_fully_shard(
+            'model_wrapper_cfg.type=FullyShardedModel')
         super().__init__()
         # what the Runner does after wrapping a model, which shards cannot
-        # do (see enable_sharded_init): initialise it, then start from
+        # do (see ShardedRunner): initialise it, then start from
         # rank 0's weights on every rank
         if hasattr(module, 'init_weights'):
             module.init_weights()

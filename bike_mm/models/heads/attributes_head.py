@@ -150,13 +150,14 @@ class AttributesHead(TextConditionedHead):
         """
         encoder = self.text_encoder or self.category_encoder or \
             category_encoder
-        if tokens.shape[-1] != encoder.context_length:
+        if tokens.shape[-1] != encoder.text.context_length:
             raise ValueError(
                 f'AttributesHead: attribute tokens have length '
                 f'{tokens.shape[-1]} but the attribute encoder '
-                f'{encoder.arch!r} has a context of {encoder.context_length}; '
+                f'{encoder.arch!r} has a context of '
+                f'{encoder.text.context_length}; '
                 'tokenise with the same arch (LoadAttributeSentence.arch)')
-        return encoder.encode_text(tokens)[0]
+        return encoder.text.encode(tokens)[0]
 
     def score(self, attributes: torch.Tensor,
               categories: torch.Tensor) -> torch.Tensor:

@@ -84,7 +84,7 @@ class XCLIPHead(Text4VisHead):
         visual = self.prompt_visual_proj(
             self.prompt_visual_ln(patches)).mean(1)
         # prompts add to the unnormalised embeddings, as in X-CLIP
-        text = self.frozen_texts(categories).expand(len(patches), -1, -1)
+        text = self.frozen_texts(categories).expand(patches.shape[0], -1, -1)
         return F.normalize(text + self.prompt_generator(text, visual), dim=-1)
 
     def similarity(self, feats: Tuple[torch.Tensor, torch.Tensor],

@@ -6,13 +6,14 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from mmaction.registry import MODELS
-from ..utils.gather import gather_batch, gather_sizes, score_columns
+from ..utils.gather import TORCH_COLLECTIVES, Collectives
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]
 ScoreFn = Callable[[Features, Features], torch.Tensor]
 
 
-def _gather(feats: Features) -> Features:
+def _gather(feats: Features,
+            gather_batch: Callable[[torch.Tensor], torch.Tensor]) -> Features:
     """Gather a tensor, or each field of a tuple / NamedTuple of tensors."""
     if isinstance(feats, torch.Tensor):
         return gather_batch(feats)
@@ -59,7 +60,7 @@ class DistInfoNCELoss(nn.Module):
     ``score_fn``, so every (video, category) pair is scored on exactly one
     rank and no rank builds ``NM x NM``). The category-to-video direction
     needs, for each local category, its scores against all NM videos: an
-    all-to-all of scalar score blocks delivers them (:func:`score_columns`),
+    all-to-all of scalar score blocks delivers them (``score_columns``),
     and gradients flow back to the rank that computed each score. This is
     the supplement's Algorithm 1 without scoring the pairs twice (Algorithm 1
     also scores local categories against gathered videos), which halves the
@@ -75,11 +76,19 @@ class DistInfoNCELoss(nn.Module):
 
     Args:
         loss_weight (float): Factor of the loss. Defaults to 1.0.
+        collectives (Collectives, optional): The gather and score exchange
+            across ranks (kept as ``self.collectives``). Defaults to
+            :data:`TORCH_COLLECTIVES`, torch.distributed's; a benchmark
+            passes simulated ones.
     """
 
-    def __init__(self, loss_weight: float = 1.0) -> None:
+    def __init__(self,
+                 loss_weight: float = 1.0,
+                 collectives: Optional[Collectives] = None) -> None:
         super().__init__()
         self.loss_weight = loss_weight
+        self.collectives = TORCH_COLLECTIVES if collectives is None \
+            else collectives
 
     def forward(self,
                 video_feats: Features,
@@ -111,10 +120,11 @@ class DistInfoNCELoss(nn.Module):
         if category_labels is None:
             category_labels = labels
         num_local = labels.shape[0]
-        all_categories = _gather(category_feats)
-        all_labels = gather_batch(labels)
+        collectives = self.collectives
+        all_categories = _gather(category_feats, collectives.gather_batch)
+        all_labels = collectives.gather_batch(labels)
         all_category_labels = all_labels if category_labels is labels \
-            else gather_batch(category_labels)
+            else collectives.gather_batch(category_labels)
         video_positives = positive_mask(labels, all_category_labels)
         category_positives = positive_mask(category_labels, all_labels)
         if not (video_positives.any(1).all()
@@ -122,8 +132,8 @@ class DistInfoNCELoss(nn.Module):
             raise ValueError('DistInfoNCELoss: a sample has no positive in '
                              'the gathered batch (empty multi-hot label?)')
         video_to_category = logit_scale * score_fn(video_feats, all_categories)
-        category_to_video = score_columns(video_to_category,
-                                          gather_sizes(labels))
+        category_to_video = collectives.score_columns(
+            video_to_category, collectives.gather_sizes(labels))
         loss = multi_positive_nce(video_to_category, video_positives) + \
             multi_positive_nce(category_to_video, category_positives)
         return self.loss_weight * loss / (2 * num_local)

@@ -13,7 +13,7 @@ from ..backbones.cross_frame_open_clip import CrossFrameOpenCLIP
 from ..heads.text_conditioned_head import (ALL_CATEGORIES, FRAMES,
                                            FRAMES_AND_PATCHES, SENTENCES,
                                            TextConditionedHead)
-from ..utils.category_cache import load_or_encode
+from ..utils.category_bank import CategoryBank, CategorySource
 from ..utils.multi_label import sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings
 
@@ -33,9 +33,11 @@ class BIKERecognizer(BaseRecognizer):
     :class:`TextConditionedHead` s; the recognizer calls them through that
     contract.
 
-    With a frozen text encoder (the paper's default) the K category
-    embeddings are computed once and cached; the cache is dropped when
-    weights are loaded or the classes change.
+    The class names, their prompt tokens and the category embeddings are
+    kept by ``self.categories``, a :class:`CategoryBank`: with a frozen text
+    encoder (the paper's default) the K category embeddings are computed
+    once and cached; the cache is dropped when weights are loaded or the
+    classes change.
 
     With an ``attributes_head`` the recognizer also has BIKE's attributes
     branch (paper Sec. 2.2): each sample's attribute sentence (tokens from
@@ -98,20 +100,13 @@ class BIKERecognizer(BaseRecognizer):
             test_cfg=test_cfg,
             data_preprocessor=data_preprocessor)
         self.num_frames = num_frames
-        self.prompt_templates = [prompt_template] if isinstance(
-            prompt_template, str) else list(prompt_template)
-        if not self.prompt_templates:
-            raise ValueError('BIKERecognizer: prompt_template is empty')
-        #: directory of category cache files, None for no file (set by
-        #: CategoryCacheHook to the work dir's ``category_cache``)
-        self.category_cache_dir: Optional[str] = None
-        self._drop_category_cache()
-        self.register_load_state_dict_pre_hook(
-            lambda *args, **kwargs: self._drop_category_cache())
         self.attributes_head = None if attributes_head is None else \
             MODELS.build(attributes_head)
         self._check_heads()
         self._set_branches(branches, frozen_branches)
+        #: the class names, their tokens and the cache of their embeddings
+        self.categories = CategoryBank(self._category_sources(),
+                                       prompt_template)
         self.set_classes(class_names, self.cls_head.num_classes)
 
     def _check_heads(self) -> None:
@@ -167,6 +162,23 @@ class BIKERecognizer(BaseRecognizer):
             for module in self._branch_modules(branch):
                 module.requires_grad_(False)
 
+    def _category_sources(self) -> Dict[str, CategorySource]:
+        """The branches whose categories have an encoder of their own: the
+        video branch (the backbone's text tower, in ``cls_head``'s form)
+        and an attributes head with a ``category_encoder``."""
+        # only the video branch's category encoder may be trained
+        sources = {
+            VIDEO:
+            CategorySource(self.backbone.text, self.cls_head,
+                           not self.backbone.freeze_text)
+        }
+        if self.attributes_head is not None and \
+                self.attributes_head.category_encoder is not None:
+            sources[ATTRIBUTES] = CategorySource(
+                self.attributes_head.category_encoder.text,
+                self.attributes_head, False)
+        return sources
+
     def set_classes(self,
                     class_names: Union[str, Sequence[str]],
                     num_classes: Optional[int] = None) -> None:
@@ -186,68 +198,60 @@ class BIKERecognizer(BaseRecognizer):
             if num_classes is not None and len(names) != num_classes:
                 raise ValueError(f'BIKERecognizer: {len(names)} class names '
                                  f'but num_classes is {num_classes}')
-        self.class_names: List[str] = names
         for head in self._heads():
             head.set_num_classes(len(names))
-        # plain attributes, not buffers: identical on every rank, so they need
-        # no syncing, and they stay out of checkpoints. Per branch with a
-        # category encoder of its own: [P, K, L] tokens and word masks for P
-        # prompt templates.
-        self._class_tokens: Dict[str, Tuple[torch.Tensor, torch.Tensor]] = {}
-        for branch in self._category_branches():
-            encoder = self._category_encoder(branch)
-            tokenized = [
-                encoder.tokenize(names, template)
-                for template in self.prompt_templates
-            ]
-            self._class_tokens[branch] = (
-                torch.stack([tokens for tokens, _ in tokenized]),
-                torch.stack([mask for _, mask in tokenized]))
-        self._drop_category_cache()
+        self.categories.set_classes(names)
+
+    @property
+    def class_names(self) -> List[str]:
+        """list[str]: The K class names."""
+        return self.categories.class_names
+
+    @property
+    def prompt_templates(self) -> List[str]:
+        """list[str]: The P category prompts."""
+        return self.categories.prompt_templates
+
+    @property
+    def category_cache_dir(self) -> Optional[str]:
+        """str: Directory of category cache files, None for no file (set by
+        CategoryCacheHook to the work dir's ``category_cache``)."""
+        return self.categories.cache_dir
+
+    @category_cache_dir.setter
+    def category_cache_dir(self, directory: Optional[str]) -> None:
+        self.categories.cache_dir = directory
 
     @property
     def class_tokens(self) -> torch.Tensor:
         """Tensor: ``[P, K, L]`` token ids of the video branch's categories
         under the P prompt templates."""
-        return self._class_tokens[VIDEO][0]
+        return self.categories.tokens(VIDEO)[0]
 
     @property
     def class_word_mask(self) -> torch.Tensor:
         """Tensor: ``[P, K, L]`` bool, the class names' own tokens."""
-        return self._class_tokens[VIDEO][1]
+        return self.categories.tokens(VIDEO)[1]
 
     def _heads(self) -> List[TextConditionedHead]:
         return [self.cls_head] + ([] if self.attributes_head is None else
                                   [self.attributes_head])
 
-    def _category_branches(self) -> List[str]:
-        """The branches whose categories have an encoder of their own."""
-        own = self.attributes_head is not None and \
-            self.attributes_head.category_encoder is not None
-        return [VIDEO, ATTRIBUTES] if own else [VIDEO]
-
-    def _category_encoder(self, branch: str) -> torch.nn.Module:
-        if branch == VIDEO:
-            return self.backbone
-        return self.attributes_head.category_encoder
-
     def _categories_of(self, branch: str) -> str:
-        """The branch whose category embeddings ``branch`` scores."""
-        return branch if branch in self._category_branches() else VIDEO
+        """The category source whose embeddings ``branch`` scores."""
+        return branch if branch in self.categories.sources else VIDEO
 
-    def _drop_category_cache(self) -> None:
-        self._category_cache: Dict[Tuple[str, Optional[int]],
-                                   TextEmbeddings] = {}
-
-    def _text_trainable(self, branch: str) -> bool:
-        """Only the video branch's category encoder may be trained."""
-        return branch == VIDEO and not self.backbone.freeze_text
+    def _load_from_state_dict(self, *args, **kwargs) -> None:
+        # new weights: the cached category embeddings are stale
+        self.categories.drop_cache()
+        super()._load_from_state_dict(*args, **kwargs)
 
     def encode_categories(self,
                           index: Optional[torch.Tensor] = None,
                           template: Optional[int] = None,
                           branch: str = VIDEO) -> TextEmbeddings:
-        """Category embeddings in a head's form.
+        """Category embeddings in a head's form (see
+        :meth:`CategoryBank.encode`).
 
         Args:
             index (Tensor, optional): Class indices to encode; all K classes
@@ -262,65 +266,24 @@ class BIKERecognizer(BaseRecognizer):
         Returns:
             TextEmbeddings: One row per requested class.
         """
-        branch = self._categories_of(branch)
-        encoder = self._category_encoder(branch)
-        head = self.cls_head if branch == VIDEO else self.attributes_head
-        # a frozen text tower may be kept off the training device (see
-        # CategoryCacheHook); the embeddings are computed where it is
-        device = encoder.clip.token_embedding.weight.device
-        tokens, mask = (x.to(device) for x in self._class_tokens[branch])
-        if index is not None:
-            tokens, mask = tokens[:, index], mask[:, index]
-        if template is not None:
-            tokens, mask = tokens[template:template + 1], \
-                mask[template:template + 1]
-        return TextEmbeddings.average([
-            head.category_embeddings(
-                *encoder.encode_text(template_tokens), template_mask)
-            for template_tokens, template_mask in zip(tokens, mask)
-        ])
-
-    def _iteration_template(self) -> Optional[int]:
-        """With several prompt templates, training uses a random one per
-        iteration and testing averages them all (X-CLIP's prompt-ensemble
-        protocol)."""
-        if self.training and len(self.prompt_templates) > 1:
-            return int(torch.randint(len(self.prompt_templates), ()))
-        return None
+        return self.categories.encode(self._categories_of(branch), index,
+                                      template)
 
     def all_categories(self, branch: str = VIDEO) -> TextEmbeddings:
-        """Embeddings of all K categories of a branch (see
-        :meth:`encode_categories`), cached while their encoder cannot change
-        (frozen, or not training)."""
-        branch = self._categories_of(branch)
-        template = self._iteration_template()
-        if self._text_trainable(branch) and self.training:
-            return self.encode_categories(template=template, branch=branch)
-        return self.cached_categories(template, branch)
+        """Embeddings of all K categories of a branch, cached while their
+        encoder cannot change (frozen, or not training)."""
+        return self.categories.all(self._categories_of(branch),
+                                   self.training,
+                                   self.backbone.logit_scale.device)
 
     def cached_categories(self,
                           template: Optional[int] = None,
                           branch: str = VIDEO) -> TextEmbeddings:
         """Embeddings of all K categories of a branch under prompt
         ``template`` (None: all averaged), encoded once without gradients
-        and kept; read from and written to a file of ``category_cache_dir``
-        when one is set (see :func:`load_or_encode`)."""
-        branch = self._categories_of(branch)
-        key = (branch, template)
-        if key not in self._category_cache:
-            templates = slice(None) if template is None else \
-                slice(template, template + 1)
-            tokens, mask = self._class_tokens[branch]
-            head = self.cls_head if branch == VIDEO else self.attributes_head
-            self._category_cache[key] = load_or_encode(
-                lambda: self.encode_categories(template=template,
-                                               branch=branch),
-                self._category_encoder(branch).clip, tokens[templates],
-                mask[templates], head, self.category_cache_dir)
-        cached = self._category_cache[key].to(
-            self.backbone.logit_scale.device)
-        self._category_cache[key] = cached
-        return cached
+        and kept (see :meth:`CategoryBank.cached`)."""
+        return self.categories.cached(self._categories_of(branch), template,
+                                      self.backbone.logit_scale.device)
 
     def batch_categories(self,
                          labels: torch.Tensor,
@@ -331,19 +294,14 @@ class BIKERecognizer(BaseRecognizer):
             labels (Tensor): ``[N]`` class indices.
             branch (str): Whose categories. Defaults to ``'video'``.
         """
-        branch = self._categories_of(branch)
-        if not self._text_trainable(branch):
-            return self.all_categories(branch).select(labels)
-        # a trainable encoder encodes each class of the batch once
-        classes, inverse = labels.unique(return_inverse=True)
-        return self.encode_categories(
-            classes, template=self._iteration_template(),
-            branch=branch).select(inverse)
+        return self.categories.batch(self._categories_of(branch), labels,
+                                     self.training,
+                                     self.backbone.logit_scale.device)
 
     def train(self, mode: bool = True) -> 'BIKERecognizer':
         super().train(mode)
-        if mode and self._text_trainable(VIDEO):
-            self._drop_category_cache()
+        if mode and not self.backbone.freeze_text:
+            self.categories.drop_cache()
         for branch in self.frozen_branches:
             for module in self._branch_modules(branch):
                 module.eval()

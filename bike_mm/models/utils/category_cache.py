@@ -21,25 +21,8 @@ from typing import Callable, Optional
 import torch
 import torch.nn as nn
 
+from ..backbones.clip_text_tower import text_tower_state
 from .text_embeddings import TextEmbeddings
-
-#: Parameter and buffer names of open_clip's CLIP that are not text tower.
-_NOT_TEXT_PREFIXES = ('visual.', 'logit_')
-
-
-def text_tower_state(clip: nn.Module) -> dict:
-    """The text tower's tensors (parameters and buffers) of an open_clip
-    CLIP, by name."""
-    # not state_dict(): its hooks run, and FSDP's reshard the parameters of
-    # a sharded model whose forward encodes categories
-    tensors = dict(clip.named_parameters())
-    tensors.update(clip.named_buffers())
-    return {
-        name: tensor
-        for name, tensor in tensors.items()
-        if not name.startswith(_NOT_TEXT_PREFIXES)
-    }
-
 
 def _update(digest, tensor: torch.Tensor) -> None:
     tensor = tensor.detach().to('cpu').contiguous()

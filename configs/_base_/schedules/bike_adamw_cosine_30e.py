@@ -11,6 +11,9 @@ val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
 optim_wrapper = dict(
+    # fused=True falls back to the default AdamW, with a line in the log,
+    # where torch has no fused kernel for the device (CPU before torch 2.4)
+    constructor='FusedFallbackOptimWrapperConstructor',
     optimizer=dict(
         type='AdamW', lr=5e-5, betas=(0.9, 0.999), weight_decay=0.2,
         # one fused kernel for all parameters (CPU and GPU in torch >= 2.4):

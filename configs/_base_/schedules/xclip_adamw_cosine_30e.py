@@ -9,6 +9,7 @@ _base_ = ['./bike_adamw_cosine_30e.py']
 
 optim_wrapper = dict(
     _delete_=True,
+    constructor='FusedFallbackOptimWrapperConstructor',
     optimizer=dict(
         type='AdamW', lr=8e-6, betas=(0.9, 0.98), eps=1e-8,
         weight_decay=0.001, fused=True),  # see bike_adamw_cosine_30e.py

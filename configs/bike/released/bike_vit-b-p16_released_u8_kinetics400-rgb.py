@@ -4,7 +4,7 @@
 # (released variant: frame saliency over all 77 context tokens, video
 # embedding scored unnormalised, 6-layer temporal transformer), every
 # weight from the converted checkpoint. The released forward is reproduced
-# exactly (tests/test_released_checkpoint.py).
+# exactly (tests/checkpoints/test_released.py).
 # Released checkpoint: k400-vit-b-16-f8.pt (GitHub release v1.0)
 # Released Kinetics-400 top-1 (%): 84.0 with 4x3 views (README); 82.9 single
 # view (training log exps/k400/ViT-B/16/8f/log.txt).

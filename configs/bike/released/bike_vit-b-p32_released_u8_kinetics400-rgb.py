@@ -4,7 +4,7 @@
 # (released variant: frame saliency over all 77 context tokens, video
 # embedding scored unnormalised, 6-layer temporal transformer), every
 # weight from the converted checkpoint. The released forward is reproduced
-# exactly (tests/test_released_checkpoint.py).
+# exactly (tests/checkpoints/test_released.py).
 # Released checkpoint: none for the video branch alone (the released
 # ViT-B/32 is the video+attributes model, as fused scores)
 # Released Kinetics-400 top-1 (%): 78.9 single view (paper Table 6i, V).

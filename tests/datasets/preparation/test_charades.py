@@ -110,5 +110,5 @@ def test_tool_errors_are_one_line(tmp_path):
     bad_csv = write_csv(tmp_path / 'bad.csv', [('A', 'c200 1 2', '5')])
     bad = run_tool(tool, bad_csv, tmp_path / 'out.txt', check=False)
     assert tool_error(bad) == (
-        f'charades_to_annotations: {bad_csv}, line 2, field "actions": '
-        'unknown class id c200 (Charades has c000..c156)')
+        f'charades_to_annotations.py: error: {bad_csv}, line 2, field '
+        '"actions": unknown class id c200 (Charades has c000..c156)')

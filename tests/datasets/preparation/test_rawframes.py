@@ -107,15 +107,9 @@ def test_video_and_rawframe_inputs_match(demo_data, rawframes):
 
 @pytest.mark.e2e
 def test_same_checkpoint_same_top1_on_videos_and_rawframes(
-        demo_data, rawframes, tmp_path):
+        demo_data, rawframes, trained_demo, tmp_path):
     out, ann = rawframes
     options = demo_cfg_options(demo_data)
-    options.update({'train_cfg.max_epochs': 2, 'train_cfg.val_interval': 2})
-    cfg = Config.fromfile(osp.join(DEMO_CONFIGS, 'bike_tiny_demo.py'))
-    cfg.merge_from_dict(options)
-    cfg.work_dir = str(tmp_path / 'train')
-    Runner.from_cfg(cfg).train()
-    checkpoint = osp.join(cfg.work_dir, 'epoch_2.pth')
     frame_options = {
         'model.class_names': options['model.class_names'],
         'test_dataloader.dataset.ann_file': ann,
@@ -130,7 +124,7 @@ def test_same_checkpoint_same_top1_on_videos_and_rawframes(
         cfg = Config.fromfile(osp.join(DEMO_CONFIGS, config))
         cfg.merge_from_dict(config_options)
         cfg.work_dir = str(tmp_path / config)
-        cfg.load_from = checkpoint
+        cfg.load_from = trained_demo
         top1[config] = Runner.from_cfg(cfg).test()['acc/top1']
     assert abs(top1['bike_tiny_demo.py'] -
                top1['bike_tiny_demo_rawframes.py']) <= 0.05, top1
@@ -144,5 +138,5 @@ def test_tool_errors_are_one_line(tmp_path):
     bad = run_tool('data/extract_frames.py', '--check', ann, tmp_path,
                    check=False)
     assert tool_error(bad) == (
-        f'extract_frames: {ann}, line 1: empty frame folder '
+        f'extract_frames.py: error: {ann}, line 1: empty frame folder '
         f'{tmp_path / "empty"}')

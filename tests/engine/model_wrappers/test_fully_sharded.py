@@ -1,5 +1,7 @@
 """FullyShardedModel: FSDP2 across gloo processes equals single-process
-training on the global batch; checkpoints are plain and load back."""
+training on the global batch; checkpoints are plain and load back. On a
+torch without FSDP2's fully_shard, building it is one line naming the
+option."""
 import copy
 import os.path as osp
 from typing import Optional
@@ -11,14 +13,24 @@ import torch.multiprocessing as mp
 from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
-from torch.distributed.fsdp import FSDPModule
-from torch.distributed.tensor import DTensor
+from mmengine.registry import MODEL_WRAPPERS
 
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.engine import FullyShardedModel
-from tests.helpers import (DEMO_CONFIG, demo_cfg_options, labelled_samples,
-                           leave_process_group, run_dist_script, run_tool,
-                           tiny_bike_model)
+from bike_mm.engine.cli import run_tool as end_tool
+from bike_mm.utils import torch_compat
+from bike_mm.utils.torch_compat import DTensor, FSDPModule
+from tests.helpers import (DEMO_CONFIG, demo_cfg_options,
+                           free_port, labelled_samples, leave_process_group,
+                           run_dist_script, run_tool, tiny_bike_model)
+
+needs_fully_shard = pytest.mark.skipif(
+    not torch_compat.fully_shard_available(),
+    reason=f'torch {torch.__version__} has no FSDP2 fully_shard with '
+    'ignored_params')
+MISSING = ('model_wrapper_cfg.type=FullyShardedModel needs '
+           'torch.distributed.fsdp.fully_shard with ignored_params (torch >= '
+           f'2.7); this torch is {torch.__version__}')
 
 WORLD_SIZE = 2
 LABELS = [0, 1, 2, 0]  # the global batch; rank r gets samples 2r, 2r + 1
@@ -121,6 +133,7 @@ def reference():
     return model, optim_wrapper, grads
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_training_equals_the_global_batch(ranks, reference):
     model, _, grads = reference
@@ -135,6 +148,7 @@ def test_training_equals_the_global_batch(ranks, reference):
             torch.testing.assert_close(got, want, **CLOSE)
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_each_rank_holds_half_of_every_sharded_parameter(ranks, reference):
     model, _, _ = reference
@@ -153,6 +167,7 @@ def test_each_rank_holds_half_of_every_sharded_parameter(ranks, reference):
             params[name].numel() // params[name].shape[0])
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_full_checkpoint_is_plain_and_resumes(ranks, reference):
     model, optim_wrapper, _ = reference
@@ -194,6 +209,7 @@ def logged(log: str, mode: Optional[str], key: str) -> list:
     return [float(line.split(f'{key}: ')[1].split()[0]) for line in lines]
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
         demo_data, tmp_path):
@@ -203,7 +219,8 @@ def test_dist_train_equals_ddp_saves_plain_checkpoints_and_resumes(
             'train_cfg.val_interval': 1,
             'default_hooks.logger.interval': 1,
         })
-    fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel'}
+    fsdp = {'model_wrapper_cfg.type': 'FullyShardedModel',
+            'runner_type': 'ShardedRunner'}
 
     def train(work_dir, epochs, *extra, **more_options):
         result = run_dist_script(
@@ -272,6 +289,7 @@ def _split_blocks_worker(rank: int, store: str, out: str) -> None:
     leave_process_group()
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_split_blocks_with_temporal_checkpointing_train_as_one_process(
         tmp_path, reference):
@@ -318,6 +336,7 @@ def _interaction_worker(rank: int, store: str, out: str) -> None:
     leave_process_group()
 
 
+@needs_fully_shard
 @pytest.mark.e2e
 def test_frame_interactions_train_as_on_the_global_batch(tmp_path):
     out = str(tmp_path / 'rank')
@@ -333,3 +352,39 @@ def test_frame_interactions_train_as_on_the_global_batch(tmp_path):
             torch.testing.assert_close(got[interaction][name],
                                        param.detach(), **CLOSE,
                                        msg=f'{interaction}: {name}')
+
+
+def test_without_fully_shard_building_it_is_one_line(monkeypatch):
+    monkeypatch.setattr(torch_compat, 'fully_shard', None)
+
+    def main():
+        MODEL_WRAPPERS.build(
+            dict(type='FullyShardedModel', module=torch.nn.Linear(1, 1)))
+
+    with pytest.raises(SystemExit) as exit:
+        end_tool(main)
+    assert exit.value.code.endswith(f': {MISSING}')
+    assert '\n' not in exit.value.code
+
+
+@pytest.mark.skipif(
+    torch_compat.fully_shard_available(),
+    reason='this torch has fully_shard (the missing case is simulated '
+    'above)')
+@pytest.mark.e2e
+def test_train_tool_on_a_torch_without_fully_shard_ends_in_one_line(
+        demo_data, tmp_path):
+    """A distributed run of one process (the Runner wraps models only in
+    distributed runs), as a launcher starts it."""
+    env = dict(RANK='0', LOCAL_RANK='0', WORLD_SIZE='1',
+               MASTER_ADDR='127.0.0.1', MASTER_PORT=str(free_port()))
+    result = run_tool(
+        'train.py', DEMO_CONFIG, '--launcher', 'pytorch', '--work-dir',
+        tmp_path / 'work', '--cfg-options',
+        'model_wrapper_cfg.type=FullyShardedModel',
+        *[f'{k}={v}' for k, v in demo_cfg_options(demo_data).items()],
+        check=False, env=env)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith('train.py: error: ') and last.endswith(MISSING)
+    assert 'Traceback' not in result.stderr

@@ -1,4 +1,6 @@
 """OpenCLIP backbone: building by name, weights from a file, text outputs."""
+from copy import deepcopy
+
 import open_clip
 import pytest
 import torch
@@ -15,12 +17,12 @@ def tiny():
 def test_tokenize_matches_open_clip_and_marks_name_tokens(tiny):
     names = ['abseiling', 'playing guitar', 'a yellow ring growing']
     template = 'This is a video about {}.'
-    tokens, mask = tiny.tokenize(names, template)
-    expected = tiny.tokenizer([template.format(n) for n in names])
+    tokens, mask = tiny.text.tokenize(names, template)
+    expected = tiny.text.tokenizer([template.format(n) for n in names])
     assert torch.equal(tokens, expected)
-    prefix_len = len(tiny.tokenizer.encode('This is a video about'))
+    prefix_len = len(tiny.text.tokenizer.encode('This is a video about'))
     for row, name in zip(range(len(names)), names):
-        name_ids = tiny.tokenizer.encode(name)
+        name_ids = tiny.text.tokenizer.encode(name)
         positions = mask[row].nonzero().flatten().tolist()
         assert positions == list(
             range(1 + prefix_len, 1 + prefix_len + len(name_ids)))
@@ -29,15 +31,15 @@ def test_tokenize_matches_open_clip_and_marks_name_tokens(tiny):
 
 def test_tokenize_rejects_bad_template(tiny):
     with pytest.raises(ValueError, match='exactly one'):
-        tiny.tokenize(['a'], 'no placeholder')
+        tiny.text.tokenize(['a'], 'no placeholder')
     with pytest.raises(ValueError, match='empty'):
-        tiny.tokenize([], '{}')
+        tiny.text.tokenize([], '{}')
 
 
 def test_encode_text_sentence_is_clip_text_embedding(tiny):
-    tokens, _ = tiny.tokenize(['riding a bike', 'swimming'], '{}')
+    tokens, _ = tiny.text.tokenize(['riding a bike', 'swimming'], '{}')
     with torch.no_grad():
-        sentence, token_feats = tiny.encode_text(tokens)
+        sentence, token_feats = tiny.text.encode(tokens)
         reference = tiny.clip.encode_text(tokens)
     assert token_feats.shape == (2, 77, 64)
     torch.testing.assert_close(sentence, reference)
@@ -117,3 +119,11 @@ def test_grad_checkpointing_gives_same_gradients():
         model.encode_frames(frames).pow(2).sum().backward()
         grads.append(model.clip.visual.conv1.weight.grad.clone())
     torch.testing.assert_close(grads[0], grads[1])
+
+
+def test_text_tower_is_a_view_of_the_clip_and_adds_no_keys(tiny):
+    assert tiny.text.clip is tiny.clip
+    assert all(k.startswith('clip.') for k in tiny.state_dict())
+    # a copy (e.g. EMA's averaged model) encodes with its own weights
+    copy = deepcopy(tiny)
+    assert copy.text.clip is copy.clip

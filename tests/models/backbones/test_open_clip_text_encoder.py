@@ -11,20 +11,20 @@ from bike_mm.models import OpenCLIP
 def test_text_encoder_has_no_image_tower_and_matches_the_backbone():
     torch.manual_seed(0)
     full = OpenCLIP(arch='ViT-Tiny-16')
-    text = MODELS.build(dict(type='OpenCLIPTextEncoder', arch='ViT-Tiny-16',
-                             freeze_text=False))
-    assert text.clip.visual is None
-    assert not any(k.startswith('clip.visual.') for k in text.state_dict())
+    encoder = MODELS.build(dict(type='OpenCLIPTextEncoder', arch='ViT-Tiny-16',
+                                freeze_text=False))
+    assert encoder.clip.visual is None
+    assert not any(k.startswith('clip.visual.') for k in encoder.state_dict())
     # same names as the backbone's text tower: its weights load unchanged
     text_keys = {k for k in full.state_dict()
                  if not k.startswith('clip.visual.')}
-    assert set(text.state_dict()) == text_keys
-    text.load_state_dict({k: full.state_dict()[k] for k in text_keys})
-    tokens, mask = text.tokenize(['riding a bike'], 'A video of {}')
-    torch.testing.assert_close(text.encode_text(tokens)[0],
-                               full.encode_text(tokens)[0])
+    assert set(encoder.state_dict()) == text_keys
+    encoder.load_state_dict({k: full.state_dict()[k] for k in text_keys})
+    tokens, mask = encoder.text.tokenize(['riding a bike'], 'A video of {}')
+    torch.testing.assert_close(encoder.text.encode(tokens)[0],
+                               full.text.encode(tokens)[0])
     assert mask.sum() == 3  # riding, a, bike
-    trainable = {n for n, p in text.named_parameters() if p.requires_grad}
+    trainable = {n for n, p in encoder.named_parameters() if p.requires_grad}
     assert 'clip.token_embedding.weight' in trainable
     assert not any(n.startswith('clip.logit_') for n in trainable)
 

@@ -32,10 +32,10 @@ def tiny_text4vis(num_classes=4, backbone=None, **head):
 
 def test_text_classifier_is_normalised_text_embeddings_and_stays_frozen():
     model = tiny_text4vis().train()
-    tokens, _ = model.backbone.tokenize(model.class_names,
+    tokens, _ = model.backbone.text.tokenize(model.class_names,
                                         'a video of a person {}.')
     with torch.no_grad():
-        expected = F.normalize(model.backbone.encode_text(tokens)[0], dim=-1)
+        expected = F.normalize(model.backbone.text.encode(tokens)[0], dim=-1)
     weight = model.cls_head.classifier(model.all_categories())
     torch.testing.assert_close(weight, expected)
     assert not weight.requires_grad
@@ -53,7 +53,7 @@ def test_text_classifier_is_normalised_text_embeddings_and_stays_frozen():
                  for p in g['params'] if p.requires_grad}
     assert optimized.isdisjoint(
         id(p) for p in model.backbone.clip.transformer.parameters())
-    model._drop_category_cache()
+    model.categories.drop_cache()
     torch.testing.assert_close(
         model.cls_head.classifier(model.all_categories()), expected)
 

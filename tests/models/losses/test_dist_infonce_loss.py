@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from bike_mm.models import DistInfoNCELoss
+from bike_mm.models.utils.gather import TORCH_COLLECTIVES, Collectives
 
 
 def direct_eq7(scores, labels, tau):
@@ -100,3 +101,42 @@ def test_multi_label_loss_hand_made():
     v2c = -(log_v[0].sum() / 2) - log_v[1, 1]
     c2v = -log_c[0, 0] - (log_c[1].sum() / 2)
     assert loss.item() == pytest.approx(((v2c + c2v) / 4).item())
+
+
+def test_default_collectives_are_torch_distributed():
+    assert DistInfoNCELoss().collectives is TORCH_COLLECTIVES
+
+
+def simulated_rank(rank: int, world_size: int, videos, categories, labels,
+                   logit_scale) -> tuple:
+    """This rank's part of the global batch, and collectives that deliver
+    what the other ranks would send."""
+    local = len(labels) // world_size
+    rows = slice(rank * local, (rank + 1) * local)
+    local_categories, local_labels = categories[rows], labels[rows]
+    gathered = {id(local_categories): categories, id(local_labels): labels}
+    # the other ranks score their videos against this rank's categories
+    columns = (logit_scale * cosine_scores(videos, categories))[:, rows].t()
+    collectives = Collectives(
+        gather_batch=lambda tensor: gathered[id(tensor)],
+        gather_sizes=lambda tensor: [local] * world_size,
+        score_columns=lambda scores, sizes: columns)
+    return collectives, (videos[rows], local_categories, local_labels)
+
+
+def test_given_collectives_make_the_rank_losses_average_to_the_global_loss():
+    torch.manual_seed(0)
+    labels = torch.tensor([0, 1, 1, 2, 0, 1])
+    videos = torch.randn(6, 4, dtype=torch.float64)
+    categories = torch.randn(3, 4, dtype=torch.float64)[labels]
+    expected = DistInfoNCELoss()(videos, categories, labels, cosine_scores,
+                                 10.)
+    rank_losses = []
+    for rank in range(3):
+        collectives, local_batch = simulated_rank(rank, 3, videos,
+                                                  categories, labels, 10.)
+        loss = DistInfoNCELoss(collectives=collectives)
+        rank_losses.append(loss(*local_batch, cosine_scores, 10.))
+    # DDP averages the ranks' losses: the mean is the global batch's loss
+    torch.testing.assert_close(
+        torch.stack(rank_losses).mean(), expected, rtol=0, atol=1e-12)

@@ -75,8 +75,8 @@ def test_multi_view_scores_are_averaged_per_sample(average):
 
 def test_frozen_categories_are_encoded_once(model, monkeypatch):
     calls = []
-    encode_text = model.backbone.encode_text
-    monkeypatch.setattr(model.backbone, 'encode_text',
+    encode_text = model.backbone.text.encode
+    monkeypatch.setattr(model.backbone.text, 'encode',
                         lambda tokens: calls.append(1) or encode_text(tokens))
     model.train()
     for _ in range(3):
@@ -141,9 +141,10 @@ def test_prompt_ensemble_averages_templates_at_test_and_samples_in_training():
             model.encode_categories(template=p) for p in range(len(templates))
         ]
         for p, template in enumerate(templates):
-            tokens, _ = model.backbone.tokenize(model.class_names, template)
+            tokens, _ = model.backbone.text.tokenize(model.class_names,
+                                                     template)
             torch.testing.assert_close(per_template[p].sentence,
-                                       model.backbone.encode_text(tokens)[0])
+                                       model.backbone.text.encode(tokens)[0])
         expected = torch.stack([
             torch.nn.functional.normalize(e.sentence, dim=-1)
             for e in per_template

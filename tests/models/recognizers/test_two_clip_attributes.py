@@ -66,9 +66,9 @@ def test_trains_a_step_and_tests_with_different_widths():
     assert video.sentence.shape == (4, 96)
     assert attributes.sentence.shape == (4, 64)
     encoder = model.attributes_head.category_encoder
-    tokens, _ = encoder.tokenize(CLASSES, model.prompt_templates[0])
+    tokens, _ = encoder.text.tokenize(CLASSES, model.prompt_templates[0])
     torch.testing.assert_close(attributes.sentence,
-                               encoder.encode_text(tokens)[0])
+                               encoder.text.encode(tokens)[0])
     assert not any(p.requires_grad for p in encoder.parameters())
 
     model.train()
@@ -109,4 +109,4 @@ def test_plug_and_play_encodes_sentences_with_the_branch_categories():
     tokens = torch.stack([s.attribute_tokens for s in samples])
     with torch.no_grad():
         torch.testing.assert_close(model.encode_attributes(samples),
-                                   encoder.encode_text(tokens)[0])
+                                   encoder.text.encode(tokens)[0])

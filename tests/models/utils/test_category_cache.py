@@ -21,20 +21,20 @@ def build(num_classes=4, **backbone):
 
 def count_text_encodings(model, monkeypatch) -> list:
     calls = []
-    encode_text = model.backbone.encode_text
+    encode_text = model.backbone.text.encode
     monkeypatch.setattr(
-        model.backbone, 'encode_text',
+        model.backbone.text, 'encode',
         lambda tokens: calls.append(len(tokens)) or encode_text(tokens))
     return calls
 
 
 def test_chunked_text_encoding_equals_one_batch():
     model = build(text_chunk_size=3)
-    tokens, _ = model.backbone.tokenize([f'class {i}' for i in range(10)])
+    tokens, _ = model.backbone.text.tokenize([f'class {i}' for i in range(10)])
     with torch.no_grad():
-        chunked = model.backbone.encode_text(tokens)
-        model.backbone.text_chunk_size = 100
-        whole = model.backbone.encode_text(tokens)
+        chunked = model.backbone.text.encode(tokens)
+        model.backbone.text.chunk_size = 100
+        whole = model.backbone.text.encode(tokens)
     for got, expected in zip(chunked, whole):
         assert got.shape == expected.shape
         torch.testing.assert_close(got, expected, rtol=1e-4, atol=1e-5)
@@ -74,7 +74,7 @@ def test_key_changes_with_weights_classes_prompt_and_head():
     assert category_cache_key(clip, model.class_tokens,
                               model.class_word_mask, head) != key
     model = build()
-    model.prompt_templates = ['a clip of {}']
+    model.categories.prompt_templates = ['a clip of {}']
     model.set_classes(model.class_names)
     assert category_cache_key(clip, model.class_tokens,
                               model.class_word_mask, head) != key

@@ -8,6 +8,7 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.runner import Runner
 
+from bike_mm.engine import load_checkpoint_file
 from tests.helpers import DEMO_CONFIG, annotation_subset, demo_cfg_options
 
 
@@ -44,8 +45,8 @@ def run(demo_data, tmp_path, work_dir, max_epochs, resume=False):
     recorder = BatchRecorder()
     runner.register_hook(recorder)
     runner.train()
-    return recorder.batches, torch.load(
-        osp.join(work_dir, f'epoch_{max_epochs}.pth'), weights_only=True)
+    return recorder.batches, load_checkpoint_file(
+        osp.join(work_dir, f'epoch_{max_epochs}.pth'))
 
 
 def max_abs_diff(a, b) -> float:
@@ -74,7 +75,6 @@ def test_one_epoch_and_resume_equals_two_epochs(demo_data, tmp_path):
     assert max_abs_diff(full['optimizer']['state'],
                         resumed['optimizer']['state']) <= 1e-6
     # the run really trained: the weights moved away from epoch 1's
-    assert max_abs_diff(full['state_dict'], torch.load(
-        tmp_path / 'resumed' / 'epoch_1.pth',
-        weights_only=True)['state_dict']) > 1e-4
+    assert max_abs_diff(full['state_dict'], load_checkpoint_file(
+        str(tmp_path / 'resumed' / 'epoch_1.pth'))['state_dict']) > 1e-4
 

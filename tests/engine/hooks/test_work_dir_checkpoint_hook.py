@@ -4,12 +4,12 @@ import logging
 import os
 from types import SimpleNamespace
 
+import pytest
 import torch
 from mmengine.logging import MessageHub, MMLogger
 
 from bike_mm.engine.hooks import WorkDirCheckpointHook
-from bike_mm.engine.hooks.work_dir_checkpoint_hook import \
-    find_resumable_checkpoint
+from bike_mm.engine.resume import find_resumable_checkpoint
 
 
 def training_checkpoint(path, epoch):
@@ -75,7 +75,17 @@ def test_checkpoints_in_out_dir_are_followed(tmp_path):
     saved = training_checkpoint(out_dir / 'epoch_1.pth', 1)
     record_last(work_dir, saved)
     assert find_resumable_checkpoint(
-        str(work_dir), checkpoint_dir=str(out_dir)) == saved
+        str(work_dir), folder=str(out_dir)) == saved
+
+
+def test_only_unreadable_checkpoints_stop_the_resume(tmp_path):
+    broken = tmp_path / 'epoch_1.pth'
+    broken.write_bytes(b'PK\x03\x04 cut short')
+    with pytest.raises(ValueError, match=f'Nothing to resume in {tmp_path}: '
+                       f'Cannot read checkpoint {broken}'):
+        find_resumable_checkpoint(str(tmp_path))
+    assert find_resumable_checkpoint(str(tmp_path), start_over=True) is None
+    assert broken.read_bytes() == b'PK\x03\x04 cut short'
 
 
 def test_empty_work_dir_has_nothing_to_resume(tmp_path):

@@ -1,0 +1,3 @@
+from .sharded_runner import ShardedRunner, check_runner_type
+
+__all__ = ['ShardedRunner', 'check_runner_type']

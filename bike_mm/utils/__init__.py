@@ -1,0 +1,3 @@
+from . import torch_compat
+
+__all__ = ['torch_compat']
