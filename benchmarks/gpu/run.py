@@ -182,7 +182,8 @@ def smoke_stages(work: str, size: dict, dry_run: bool,
               skip=amp_skip_reason(dry_run)),
         train(f'dist ddp {backend}', gpus=1),
         train(f'dist fsdp {backend}', gpus=1,
-              extra_options=['model_wrapper_cfg.type=FullyShardedModel']),
+              extra_options=['model_wrapper_cfg.type=FullyShardedModel',
+                             'runner_type=ShardedRunner']),
         Stage('infer', 'smoke', infer_command, needs='train'),
     ]
 
