@@ -305,6 +305,9 @@ def run_stage(stage: Stage, env: dict, timeout: float, log_dir: str) -> None:
             output, _ = proc.communicate()
             stage.status = 'failed'
             stage.reason = f'timed out after {timeout:.0f} s'
+        except BaseException:  # this run ends (SIGTERM, Ctrl-C): so does it
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
         out.write(output)
     stage.seconds = round(time.monotonic() - start, 1)
     if stage.status == 'failed':
@@ -407,6 +410,8 @@ def main() -> None:
     parser.add_argument('--dry-run', action='store_true',
                         help='here, on the CPU, tiny model, one step each')
     args = parser.parse_args()
+    # a run stopped from outside (e.g. `timeout`) ends its stage's processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('run.py: stopped'))
     mode = 'dry-run' if args.dry_run else 'gpu'
     size = MODES[mode]
     work = args.work_dir or tempfile.mkdtemp(prefix='bike_mm_gpu_run_')
