@@ -27,6 +27,7 @@ from typing import Callable, List, Tuple
 
 import numpy as np
 import torch
+from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
@@ -35,7 +36,6 @@ from bike_mm.apis import init_recognizer, pack_video
 from bike_mm.deployment import ClipScorer, OnnxRecognizer, export_onnx
 from bike_mm.deployment.onnx_export import require
 from bike_mm.engine.cli import run_tool
-from mmaction.registry import MODELS
 
 DEFAULT_CONFIG = osp.join('configs', 'bike',
                           'bike_vit-b-p32_8xb32-u8-30e_kinetics400-rgb.py')

@@ -115,8 +115,9 @@ def run_worker(cfg: dict) -> dict:
             and cfg['mode'] != 'replicated',
             **HEADS[cfg['head']]))
     if cfg['mode'] == 'ranks-fsdp':
-        from bike_mm.engine.model_wrappers.fully_sharded import \
-            apply_fully_shard
+        from bike_mm.engine.model_wrappers.fully_sharded import (
+            apply_fully_shard,
+        )
         apply_fully_shard(head.temporal, split_blocks=cfg['split_blocks'])
     # the frozen category encoder's cache of all K classes (model state)
     tokens, word_mask = OpenCLIP(arch='ViT-Tiny-16').text.tokenize(

@@ -33,7 +33,6 @@ from bike_mm.utils.torch_compat import OutOfMemoryError
 from .references import REFERENCES
 
 
-
 @dataclass(frozen=True)
 class Case:
     """One configuration to measure."""

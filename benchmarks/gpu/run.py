@@ -76,16 +76,20 @@ MODES = {
 class Stage:
     """One command of the run and what became of it. ``command`` may be a
     function giving it when the stage starts (it reads what an earlier
-    stage wrote); ``needs`` names the stage that must have succeeded.
+    stage wrote); ``needs`` names the stage that must have succeeded;
+    ``read`` gives the figures from its standard output; ``env`` is added
+    to the run's environment.
     """
 
     def __init__(self, name: str, group: str,
                  command: Union[List[str], Callable[[], List[str]]],
                  needs: Optional[str] = None,
                  skip: Optional[str] = None,
-                 read: Callable[[str], dict] = lambda output: {}) -> None:
+                 read: Callable[[str], dict] = lambda output: {},
+                 env: Optional[dict] = None) -> None:
         self.name, self.group, self.command = name, group, command
         self.needs, self.skip, self.read = needs, skip, read
+        self.env = env or {}
         self.status, self.reason, self.seconds = 'pending', None, None
         self.figures: dict = {}
 
@@ -105,6 +109,10 @@ def accuracy(output: str) -> dict:
     """``acc/top1`` of a ``tools/test.py`` run."""
     found = re.findall(r'acc/top1: ([0-9.]+)', output)
     return dict(top1=float(found[-1])) if found else {}
+
+
+def file_name(name: str) -> str:
+    return re.sub(r'\W+', '_', name)
 
 
 def free_port() -> int:
@@ -145,14 +153,15 @@ def smoke_stages(work: str, size: dict, dry_run: bool,
         launch = [python, osp.join(tools, 'train.py'), DEMO] if gpus is None \
             else ['bash', osp.join(tools, 'dist_train.sh'), DEMO, str(gpus)]
         return Stage(name, 'smoke', [
-            *launch, '--work-dir', osp.join(work, name), *args,
+            *launch, '--work-dir', osp.join(work, file_name(name)), *args,
             '--cfg-options', *options, *extra_options],
-            needs=None if demo_data else 'demo data', skip=skip)
+            needs=None if demo_data else 'demo data', skip=skip,
+            env=None if gpus is None else dict(PORT=str(free_port())))
 
     def test(name: str, config: str) -> Stage:
         return Stage(name, 'smoke', [
             python, osp.join(tools, 'test.py'), config, ckpt, '--work-dir',
-            osp.join(work, name), '--cfg-options', *options],
+            osp.join(work, file_name(name)), '--cfg-options', *options],
             needs='train', read=accuracy)
 
     def infer_command() -> List[str]:  # a video the demo data holds
@@ -173,7 +182,8 @@ def smoke_stages(work: str, size: dict, dry_run: bool,
               skip=amp_skip_reason(dry_run)),
         train(f'dist ddp {backend}', gpus=1),
         train(f'dist fsdp {backend}', gpus=1,
-              extra_options=['model_wrapper_cfg.type=FullyShardedModel']),
+              extra_options=['model_wrapper_cfg.type=FullyShardedModel',
+                             'runner_type=ShardedRunner']),
         Stage('infer', 'smoke', infer_command, needs='train'),
     ]
 
@@ -273,8 +283,9 @@ def install_wheels(wheels: str, target: str) -> List[str]:
 
 def run_stage(stage: Stage, env: dict, timeout: float, log_dir: str) -> None:
     """Run one stage in its own session (a timed-out stage is ended with
-    the processes it started) and record what became of it."""
-    log = osp.join(log_dir, re.sub(r'\W+', '_', stage.name) + '.log')
+    the processes it started) and record what became of it; its output
+    goes to ``log_dir``, as ``<stage>.out`` and ``<stage>.err``."""
+    log = osp.join(log_dir, file_name(stage.name))
     start = time.monotonic()
     if callable(stage.command):
         try:
@@ -282,9 +293,10 @@ def run_stage(stage: Stage, env: dict, timeout: float, log_dir: str) -> None:
         except OSError as err:
             stage.status, stage.reason = 'failed', str(err)
             return
-    with open(log, 'w') as out:
-        proc = subprocess.Popen(stage.command, cwd=CHECKOUT, env=env,
-                                stdout=subprocess.PIPE, stderr=out,
+    with open(log + '.err', 'w') as err, open(log + '.out', 'w') as out:
+        proc = subprocess.Popen(stage.command, cwd=CHECKOUT,
+                                env=dict(env, **stage.env),
+                                stdout=subprocess.PIPE, stderr=err,
                                 text=True, start_new_session=True)
         try:
             output, _ = proc.communicate(timeout=timeout)
@@ -293,13 +305,17 @@ def run_stage(stage: Stage, env: dict, timeout: float, log_dir: str) -> None:
             output, _ = proc.communicate()
             stage.status = 'failed'
             stage.reason = f'timed out after {timeout:.0f} s'
+        except BaseException:  # this run ends (SIGTERM, Ctrl-C): so does it
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
         out.write(output)
     stage.seconds = round(time.monotonic() - start, 1)
     if stage.status == 'failed':
         return
     if proc.returncode != 0:
-        with open(log) as f:
-            lines = [line.strip() for line in f if line.strip()]
+        with open(log + '.err') as f:
+            lines = [line.strip() for line in f if line.strip()] or [
+                line.strip() for line in output.splitlines() if line.strip()]
         stage.status = 'failed'
         stage.reason = (f'exit {proc.returncode}: '
                         f'{lines[-1] if lines else "no output"}')[:300]
@@ -385,6 +401,8 @@ def main() -> None:
                         help='stage groups to run (e.g. a rerun of one)')
     parser.add_argument('--work-dir',
                         help='default: a temporary folder, removed after')
+    parser.add_argument('--logs',
+                        help='a log per stage (default: in the work dir)')
     parser.add_argument(
         '--demo-data',
         help='an existing demo dataset (tools/generate_demo_dataset.py); '
@@ -392,10 +410,12 @@ def main() -> None:
     parser.add_argument('--dry-run', action='store_true',
                         help='here, on the CPU, tiny model, one step each')
     args = parser.parse_args()
+    # a run stopped from outside (e.g. `timeout`) ends its stage's processes
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit('run.py: stopped'))
     mode = 'dry-run' if args.dry_run else 'gpu'
     size = MODES[mode]
     work = args.work_dir or tempfile.mkdtemp(prefix='bike_mm_gpu_run_')
-    log_dir = osp.join(work, 'logs')
+    log_dir = args.logs or osp.join(work, 'logs')
     os.makedirs(log_dir, exist_ok=True)
     start = time.monotonic()
     install = Stage('install wheels', 'install', [])
@@ -419,7 +439,7 @@ def main() -> None:
     with open(osp.join(bin_dir, 'python'), 'w') as f:
         f.write(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
     os.chmod(osp.join(bin_dir, 'python'), 0o755)
-    env = dict(os.environ, PYTHONUNBUFFERED='1', PORT=str(free_port()),
+    env = dict(os.environ, PYTHONUNBUFFERED='1',
                PATH=bin_dir + os.pathsep + os.environ.get('PATH', ''))
     env['PYTHONPATH'] = os.pathsep.join(
         filter(None, [*paths, CHECKOUT, BENCHMARKS,

@@ -7,8 +7,12 @@ import os.path as osp
 import decord
 import pytest
 
-from bike_bench.data_pipeline import (config_pipelines, format_loader_rates,
-                                      format_results, run)
+from bike_bench.data_pipeline import (
+    config_pipelines,
+    format_loader_rates,
+    format_results,
+    run,
+)
 from tests.helpers import REPO_ROOT
 
 RELEASED = os.environ.get('BIKE_RELEASED')

@@ -5,7 +5,6 @@ import os.path as osp
 import pytest
 
 
-
 def demo_video(demo_dir: str) -> str:
     with open(osp.join(demo_dir, 'train.txt')) as f:
         return osp.join(demo_dir, 'videos', f.readline().split()[0])

@@ -2,8 +2,14 @@
 import pytest
 import torch
 
-from bike_bench.gpu_benchmark import (Case, Result, default_cases,
-                                      format_table, measure, run_cases)
+from bike_bench.gpu_benchmark import (
+    Case,
+    Result,
+    default_cases,
+    format_table,
+    measure,
+    run_cases,
+)
 
 TINY = dict(arch='ViT-Tiny-16', frames=2, batch=2, infer_batch=3)
 
