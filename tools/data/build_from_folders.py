@@ -18,8 +18,9 @@ BIKE from the CLIP weights ``--pretrained``), ``bike_few_shot.py``
 checkpoint trained on other classes). Then:
 
     python tools/train.py DIR/bike_finetune.py
-    python tools/test.py DIR/bike_finetune.py \
-        DIR/work_dirs/bike_finetune/epoch_30.pth
+    python tools/test.py DIR/bike_finetune.py CHECKPOINT
+
+(checkpoints in ``DIR/work_dirs/bike_finetune``).
 """
 import argparse
 import os.path as osp
