@@ -86,3 +86,25 @@ def test_checkpoint_of_another_config_is_one_line(checkpoints, tmp_path):
                       '--config', config, '--alpha', '2', check=False)
     assert result.returncode == 2 and '--alpha must be in [0, 1]' in \
         result.stderr
+
+
+def test_raw_weights_of_an_ema_checkpoint(checkpoints, tmp_path):
+    """EMAHook saves the averaged weights as state_dict and the raw ones as
+    ema_state_dict (``module.`` names); --raw interpolates the raw ones."""
+    _, clip_file, config, finetuned_file = checkpoints
+    finetuned = torch.load(finetuned_file, weights_only=True)
+    raw = {'module.' + name: value + 1
+           for name, value in finetuned['state_dict'].items()}
+    ema_file = str(tmp_path / 'ema.pth')
+    torch.save(dict(finetuned, ema_state_dict=dict(raw, steps=torch.tensor(
+        8))), ema_file)
+    out = str(tmp_path / 'raw.pth')
+    run_tool('analysis/interpolate_weights.py', ema_file, '--config', config,
+             '--alpha', '1', '--raw', '--out', out)
+    merged = torch.load(out, weights_only=True)['state_dict']
+    assert all(torch.equal(merged[name], raw['module.' + name])
+               for name in merged)
+    result = run_tool('analysis/interpolate_weights.py', finetuned_file,
+                      '--config', config, '--alpha', '1', '--raw',
+                      check=False)
+    assert 'has no "ema_state_dict"' in tool_error(result)
