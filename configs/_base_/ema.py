@@ -5,9 +5,10 @@
 #   custom_hooks = _base_.custom_hooks + [_base_.ema_hook]
 # (a config's `custom_hooks` replaces its bases' list, so it is restated).
 # The hook averages every iteration, theta_ema = (1 - momentum) * theta_ema
-# + momentum * theta, validates and tests with the averaged weights and saves
-# them in checkpoints as `ema_state_dict` (tools/test.py with this config
-# tests them; without it, the raw weights). Started from the pre-trained
+# + momentum * theta, validates with the averaged weights and saves them as
+# the checkpoint's `state_dict` (the raw weights go to `ema_state_dict`), so
+# tools/test.py, tools/infer.py and the ONNX export use the averaged weights,
+# with this config or without it. Started from the pre-trained
 # CLIP, the average keeps the fine-tuned model nearer to it, which keeps more
 # of its zero-shot accuracy (docs/robust_finetuning.md). momentum = 1e-3
 # averages over about the last 1000 iterations (a few epochs of a

@@ -4,8 +4,8 @@
 #   python tools/test.py configs/demo/zero_shot_bike_tiny_demo_ema.py \
 #       work_dirs/zero_shot_bike_tiny_demo_ema/epoch_40.pth \
 #       --allow-class-mismatch
-# The same checkpoint tested with zero_shot_bike_tiny_demo.py gives the raw
-# (not averaged) weights' accuracy.
+# The checkpoint's state_dict holds the averaged weights, its ema_state_dict
+# the raw ones (tools/analysis/interpolate_weights.py --raw reads those).
 _base_ = ['./zero_shot_bike_tiny_demo.py', '../_base_/ema.py']
 
 # the demo runs 10 iterations an epoch: average over about the last 20

@@ -86,3 +86,59 @@ def test_checkpoint_of_another_config_is_one_line(checkpoints, tmp_path):
                       '--config', config, '--alpha', '2', check=False)
     assert result.returncode == 2 and '--alpha must be in [0, 1]' in \
         result.stderr
+
+
+def test_raw_weights_of_an_ema_checkpoint(checkpoints, tmp_path):
+    """EMAHook saves the averaged weights as state_dict and the raw ones as
+    ema_state_dict (``module.`` names); --raw interpolates the raw ones."""
+    _, clip_file, config, finetuned_file = checkpoints
+    finetuned = torch.load(finetuned_file, weights_only=True)
+    raw = {'module.' + name: value + 1
+           for name, value in finetuned['state_dict'].items()}
+    ema_file = str(tmp_path / 'ema.pth')
+    torch.save(dict(finetuned, ema_state_dict=dict(raw, steps=torch.tensor(
+        8))), ema_file)
+    out = str(tmp_path / 'raw.pth')
+    run_tool('analysis/interpolate_weights.py', ema_file, '--config', config,
+             '--alpha', '1', '--raw', '--out', out)
+    merged = torch.load(out, weights_only=True)['state_dict']
+    assert all(torch.equal(merged[name], raw['module.' + name])
+               for name in merged)
+    result = run_tool('analysis/interpolate_weights.py', finetuned_file,
+                      '--config', config, '--alpha', '1', '--raw',
+                      check=False)
+    assert 'has no "ema_state_dict"' in tool_error(result)
+
+
+def test_ema_demo_config_trains(demo_data, tmp_path):
+    """configs/demo/zero_shot_bike_tiny_demo_ema.py trains; its checkpoint
+    holds the averaged weights as state_dict, the raw ones as
+    ema_state_dict, and --raw gives those back."""
+    config = osp.join(osp.dirname(DEMO_CONFIG),
+                      'zero_shot_bike_tiny_demo_ema.py')
+    seen = osp.join(demo_data, 'labels_seen.txt')
+    options = {'model.class_names': seen, 'train_cfg.max_epochs': 1,
+               'train_cfg.val_interval': 10}
+    for split in ('train', 'val', 'test'):
+        prefix = f'{split}_dataloader.'
+        options[prefix + 'dataset.ann_file'] = osp.join(
+            demo_data, f'{split}_seen.txt')
+        options[prefix + 'dataset.label_file'] = seen
+        options[prefix + 'dataset.num_classes'] = 5
+        options[prefix + 'dataset.data_prefix.video'] = osp.join(
+            demo_data, 'videos')
+        options[prefix + 'num_workers'] = 0
+        options[prefix + 'persistent_workers'] = False
+    cli = ['--cfg-options'] + [f'{k}={v}' for k, v in options.items()]
+    run_tool('train.py', config, '--work-dir', str(tmp_path), *cli)
+    checkpoint = torch.load(str(tmp_path / 'epoch_1.pth'),
+                            map_location='cpu', weights_only=False)
+    averaged, raw = checkpoint['state_dict'], checkpoint['ema_state_dict']
+    name = 'cls_head.temporal.transformer.resblocks.0.mlp.c_fc.weight'
+    assert not torch.equal(averaged[name], raw['module.' + name])
+    out = str(tmp_path / 'raw.pth')
+    run_tool('analysis/interpolate_weights.py', str(tmp_path / 'epoch_1.pth'),
+             '--config', config, '--alpha', '1', '--raw', '--out', out, *cli)
+    assert torch.equal(
+        torch.load(out, weights_only=True)['state_dict'][name],
+        raw['module.' + name])

@@ -2,7 +2,7 @@
 from, to keep zero-shot accuracy (docs/robust_finetuning.md).
 
     python tools/analysis/interpolate_weights.py FINETUNED --config CONFIG
-        --alpha A [--out PATH] [--cfg-options k=v ...]
+        --alpha A [--out PATH] [--raw] [--cfg-options k=v ...]
 
 The CLIP is the config's ``model.backbone.pretrained``, built through the
 model's own construction and initialisation; its ``backbone.`` weights
@@ -10,6 +10,11 @@ become ``(1 - A) * clip + A * finetuned``, the rest (heads, integer buffers)
 stays fine-tuned. The result is a normal checkpoint of the config (its
 ``meta`` kept, no optimizer state) for tools/test.py; PATH defaults to
 FINETUNED with ``_wise-ft_alpha<A>`` before ``.pth``.
+
+A checkpoint of a run with mmengine's ``EMAHook`` (configs/_base_/ema.py)
+holds the averaged weights in ``state_dict`` and the raw ones in
+``ema_state_dict`` (the hook swaps them when saving); those averaged weights
+are interpolated, or the raw ones with ``--raw``.
 """
 import argparse
 import os.path as osp
@@ -37,6 +42,9 @@ def parse_args() -> argparse.Namespace:
         help='weight of the fine-tuned model: 0 zero-shot, 1 fine-tuned')
     parser.add_argument('--out', help='checkpoint to write')
     parser.add_argument(
+        '--raw', action='store_true',
+        help='of an EMAHook checkpoint, the raw weights, not the averaged')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -58,6 +66,16 @@ def main() -> None:
     if not isinstance(finetuned, dict) or 'state_dict' not in finetuned:
         raise ValueError(f'{args.finetuned} is not a training checkpoint '
                          '(no "state_dict")')
+    weights = finetuned['state_dict']
+    if args.raw:
+        if 'ema_state_dict' not in finetuned:
+            raise ValueError(f'--raw: {args.finetuned} has no '
+                             '"ema_state_dict" (not saved by an EMAHook run)')
+        weights = {
+            name[len('module.'):]: value
+            for name, value in finetuned['ema_state_dict'].items()
+            if name.startswith('module.')
+        }
     model = MODELS.build(cfg.model)
     model.init_weights()
     zero_shot = {
@@ -66,14 +84,14 @@ def main() -> None:
         if name.startswith(ZERO_SHOT_PREFIX)
     }
     try:
-        merged = interpolate_weights(finetuned['state_dict'], zero_shot,
+        merged = interpolate_weights(weights, zero_shot,
                                      args.alpha)
         model.load_state_dict(merged, strict=True)
     except (ValueError, RuntimeError) as err:
         raise ValueError(f'{args.finetuned} does not match the model of '
                          f'{args.config}: {err}') from None
     meta = dict(finetuned.get('meta') or {}, wise_ft=dict(
-        alpha=args.alpha, finetuned=args.finetuned,
+        alpha=args.alpha, finetuned=args.finetuned, raw=args.raw,
         zero_shot=cfg.model.backbone.get('pretrained')))
     out = args.out or '{}_wise-ft_alpha{:g}.pth'.format(
         osp.splitext(args.finetuned)[0], args.alpha)
