@@ -17,8 +17,13 @@ from mmaction.utils import register_all_modules
 
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.demo import generate_demo_dataset
-from tests.helpers import (DEMO_CONFIG, child_processes, demo_cfg_options,
-                           kill_processes, run_tool)
+from tests.helpers import (
+    DEMO_CONFIG,
+    child_processes,
+    demo_cfg_options,
+    kill_processes,
+    run_tool,
+)
 
 register_all_modules()  # mmaction as the default registry scope
 

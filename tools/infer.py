@@ -24,8 +24,12 @@ import os.path as osp
 
 from mmengine.config import DictAction
 
-from bike_mm.apis import (inference_recognizer, init_recognizer,
-                          recognize_windows, save_timeline)
+from bike_mm.apis import (
+    inference_recognizer,
+    init_recognizer,
+    recognize_windows,
+    save_timeline,
+)
 from bike_mm.apis.long_video import TIMELINE_FORMATS
 from bike_mm.deployment import inference_onnx
 from bike_mm.engine.cli import run_tool

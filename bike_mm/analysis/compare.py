@@ -129,12 +129,11 @@ def params_and_flops(cfg: Config, loader: Optional[dict],
     """Parameters (M), GFLOPs of one sample of ``loader`` (all its views;
     None when not counted) and why FLOPs were not counted ('' if they
     were)."""
+    from mmaction.registry import DATASETS, MODELS
+    from mmaction.utils import register_all_modules
     from mmengine.analysis import FlopAnalyzer
     from mmengine.dataset import pseudo_collate
     from mmengine.registry import DefaultScope
-
-    from mmaction.registry import DATASETS, MODELS
-    from mmaction.utils import register_all_modules
     register_all_modules(init_default_scope=False)
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'mmaction')):

@@ -14,6 +14,7 @@ from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
+from mmaction.registry import DATASETS, MODELS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
@@ -21,7 +22,6 @@ from mmengine.runner import load_checkpoint
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from torch.utils.data import DataLoader, Subset
 
-from mmaction.registry import DATASETS, MODELS
 from ..structures import gt_label
 
 

@@ -8,14 +8,15 @@ from typing import List, NamedTuple, Optional, Sequence, Tuple, Union
 import decord
 import torch
 import torch.nn as nn
+from mmaction.apis import init_recognizer as mmaction_init_recognizer
+from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.dataset import Compose, pseudo_collate
 from mmengine.registry import init_default_scope
 from mmengine.runner import load_checkpoint
 
 import bike_mm  # noqa: F401  (registers the components)
-from mmaction.apis import init_recognizer as mmaction_init_recognizer
-from mmaction.registry import MODELS
+
 from ..datasets.label_files import load_class_names
 from ..engine.run_checks import check_class_names, checkpoint_classes
 from ..models.heads import VCSHead

@@ -21,7 +21,6 @@ from ..structures import pred_score
 from ..visualization import plot_timeline
 from .inference import check_video, pipeline_with_views
 
-
 # the file formats of save_timeline, by extension
 TIMELINE_FORMATS = ('.json', '.csv', '.png')
 

@@ -25,6 +25,7 @@ from typing import List, Optional, Sequence
 
 import torch
 import torch.nn.functional as F
+from mmaction.registry import TRANSFORMS
 from mmcv.transforms import Compose
 from mmengine.dist import barrier, get_dist_info, init_dist
 from mmengine.runner import CheckpointLoader
@@ -33,7 +34,6 @@ from open_clip.transform import PreprocessCfg, image_transform_v2
 from PIL import Image
 from torch.utils.data import DataLoader, Dataset
 
-from mmaction.registry import TRANSFORMS
 from ..datasets.label_files import load_class_names
 from ..engine.cpu_distributed import init_cpu_process_group
 from ..models.backbones.open_clip_backbone import OpenCLIP

@@ -30,10 +30,10 @@ from collections import OrderedDict
 from typing import Dict, List, NamedTuple, Optional, Tuple
 
 import torch
+from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
-from mmaction.registry import MODELS
 from ..engine.safe_checkpoint import load_checkpoint_file
 
 # in configs/bike/released/ of the source checkout (not installed)

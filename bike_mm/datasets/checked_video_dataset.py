@@ -3,10 +3,10 @@ undecodable videos."""
 import os.path as osp
 from typing import Any, List, NamedTuple, Optional, Union
 
-from mmengine.logging import MMLogger
-
 from mmaction.datasets import VideoDataset
 from mmaction.registry import DATASETS
+from mmengine.logging import MMLogger
+
 from ..engine.rng_states import EpochSeededFetch
 from .label_files import load_class_names, read_text_lines
 

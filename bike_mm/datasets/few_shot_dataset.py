@@ -4,9 +4,9 @@ from collections import defaultdict
 from typing import Any, Dict, List, Union
 
 import numpy as np
+from mmaction.registry import DATASETS
 from mmengine.dataset import BaseDataset, force_full_init
 
-from mmaction.registry import DATASETS
 from ..engine.rng_states import EpochSeededFetch
 
 

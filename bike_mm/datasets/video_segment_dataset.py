@@ -3,6 +3,7 @@ import os.path as osp
 from typing import List, Sequence, Tuple
 
 from mmaction.registry import DATASETS
+
 from .checked_video_dataset import CheckedVideoDataset
 from .label_files import read_text_lines
 

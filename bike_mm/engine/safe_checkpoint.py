@@ -47,10 +47,13 @@ from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import HistoryBuffer
 from mmengine.runner import CheckpointLoader
 
-from ..utils.torch_compat import (RefusedGlobal, numpy_pickle_globals,
-                                  restricted_pickle_module,
-                                  weights_only_allow_list,
-                                  weights_only_takes_renamed_entries)
+from ..utils.torch_compat import (
+    RefusedGlobal,
+    numpy_pickle_globals,
+    restricted_pickle_module,
+    weights_only_allow_list,
+    weights_only_takes_renamed_entries,
+)
 
 
 def history_buffer_statistic(owner: type, name: str):

@@ -10,11 +10,23 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from bike_mm.analysis import (WorkDirError, compare, format_markdown,
-                              frames_and_views, plot, read_work_dir,
-                              warnings, write_csv)
-from tests.helpers import (REPO_ROOT, demo_cfg_options, mmaction_tools,
-                           run_tool, tool_error)
+from bike_mm.analysis import (
+    WorkDirError,
+    compare,
+    format_markdown,
+    frames_and_views,
+    plot,
+    read_work_dir,
+    warnings,
+    write_csv,
+)
+from tests.helpers import (
+    REPO_ROOT,
+    demo_cfg_options,
+    mmaction_tools,
+    run_tool,
+    tool_error,
+)
 
 MMACTION_TRAIN = osp.join(mmaction_tools(), 'train.py')
 

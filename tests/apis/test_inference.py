@@ -12,8 +12,11 @@ import pytest
 import torch
 from mmengine.config import Config
 
-from bike_mm.apis import (inference_recognizer, init_recognizer,
-                          pipeline_with_views)
+from bike_mm.apis import (
+    inference_recognizer,
+    init_recognizer,
+    pipeline_with_views,
+)
 from bike_mm.visualization import plot_temporal_saliency
 from tests.helpers import DEMO_CONFIG, REPO_ROOT, demo_cfg_options
 

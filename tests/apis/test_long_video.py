@@ -7,8 +7,13 @@ import numpy as np
 import pytest
 import torch
 
-from bike_mm.apis import (inference_recognizer, init_recognizer,
-                          recognize_windows, save_timeline, window_starts)
+from bike_mm.apis import (
+    inference_recognizer,
+    init_recognizer,
+    recognize_windows,
+    save_timeline,
+    window_starts,
+)
 from bike_mm.demo.dataset import FPS, NUM_FRAMES
 from tests.helpers import DEMO_CONFIG, demo_cfg_options, train_losses
 

@@ -18,8 +18,11 @@ from mmengine.runner import Runner
 from open_clip.transform import PreprocessCfg, image_transform_v2
 from PIL import Image
 
-from bike_mm.attributes import (AttributeFile, AttributeGenerationError,
-                                generate_attributes)
+from bike_mm.attributes import (
+    AttributeFile,
+    AttributeGenerationError,
+    generate_attributes,
+)
 from bike_mm.models import OpenCLIP
 from tests.helpers import REPO_ROOT, demo_cfg_options, free_port, run_tool
 

@@ -11,10 +11,9 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
+from mmaction.registry import DATASETS, METRICS, MODELS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
-
-from mmaction.registry import DATASETS, METRICS, MODELS
 
 from bike_mm.datasets import load_class_names
 from bike_mm.datasets.preparation import videos_to_rawframes

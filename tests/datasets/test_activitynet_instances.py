@@ -5,8 +5,11 @@ import os.path as osp
 
 import pytest
 
-from bike_mm.datasets import (VideoSegmentDataset, activitynet_instances,
-                              write_activitynet_instances)
+from bike_mm.datasets import (
+    VideoSegmentDataset,
+    activitynet_instances,
+    write_activitynet_instances,
+)
 
 CLASSES = ['Archery', 'Ballet', 'Cricket']
 

@@ -4,9 +4,11 @@ import os.path as osp
 import pytest
 
 from bike_mm.datasets import load_class_names
-from bike_mm.datasets.released_label_lists import (read_charades_classes,
-                                                   readable_ucf_name,
-                                                   write_label_files)
+from bike_mm.datasets.released_label_lists import (
+    read_charades_classes,
+    readable_ucf_name,
+    write_label_files,
+)
 from tests.helpers import REPO_ROOT
 
 RELEASED_LISTS = osp.join(REPO_ROOT, '..', 'shared', 'data', 'labels')

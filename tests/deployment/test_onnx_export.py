@@ -10,8 +10,12 @@ from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 
-from bike_mm.deployment import (ClipScorer, OnnxRecognizer, category_inputs,
-                                export_onnx)
+from bike_mm.deployment import (
+    ClipScorer,
+    OnnxRecognizer,
+    category_inputs,
+    export_onnx,
+)
 from bike_mm.structures import pred_score
 from tests.helpers import REPO_ROOT, tiny_bike_model
 

@@ -19,8 +19,10 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from torch.utils.data import Dataset
 
 from bike_mm.engine import safe_checkpoint
-from bike_mm.engine.safe_checkpoint import (CheckpointError,
-                                            load_checkpoint_file)
+from bike_mm.engine.safe_checkpoint import (
+    CheckpointError,
+    load_checkpoint_file,
+)
 from bike_mm.utils import torch_compat
 from tests.helpers import checkout_env
 

@@ -10,8 +10,14 @@ from mmengine.evaluator import Evaluator
 from mmengine.utils import digit_version
 
 from bike_mm.evaluation import BranchAccMetric
-from bike_mm.structures import (batch_labels, branch_scores, gt_label,
-                                pred_score, set_gt_label, set_pred_score)
+from bike_mm.structures import (
+    batch_labels,
+    branch_scores,
+    gt_label,
+    pred_score,
+    set_gt_label,
+    set_pred_score,
+)
 
 ON_1_2 = digit_version(mmaction.__version__) >= digit_version('1.2.0')
 GT_FIELD, OTHER_GT_FIELD = (('gt_label', 'gt_labels') if ON_1_2 else

@@ -8,8 +8,13 @@ import numpy as np
 import pytest
 
 from tests.apis.test_long_video import demo_frames, write_lossless
-from tests.helpers import (DEMO_CONFIG, demo_cfg_options, run_tool,
-                           tool_error, train_losses)
+from tests.helpers import (
+    DEMO_CONFIG,
+    demo_cfg_options,
+    run_tool,
+    tool_error,
+    train_losses,
+)
 
 pytestmark = pytest.mark.e2e
 

@@ -13,8 +13,11 @@ import torch
 import torch.distributed.fsdp
 
 from bike_mm.utils import torch_compat
-from bike_mm.utils.torch_compat import (RefusedGlobal, TorchFeatureMissing,
-                                        restricted_pickle_module)
+from bike_mm.utils.torch_compat import (
+    RefusedGlobal,
+    TorchFeatureMissing,
+    restricted_pickle_module,
+)
 
 
 def fresh_torch_compat():

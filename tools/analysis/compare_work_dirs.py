@@ -13,8 +13,13 @@ import argparse
 
 from mmengine.config import DictAction
 
-from bike_mm.analysis import (compare, format_markdown, plot,
-                              warnings, write_csv)
+from bike_mm.analysis import (
+    compare,
+    format_markdown,
+    plot,
+    warnings,
+    write_csv,
+)
 from bike_mm.engine.cli import run_tool
 
 

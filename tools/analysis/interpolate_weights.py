@@ -19,6 +19,7 @@ are interpolated, or the raw ones with ``--raw``.
 import argparse
 import os.path as osp
 
+from mmaction.registry import MODELS
 from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 from mmengine.runner import CheckpointLoader, save_checkpoint
@@ -26,7 +27,6 @@ from mmengine.runner import CheckpointLoader, save_checkpoint
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.engine.cli import run_tool
 from bike_mm.models.utils import interpolate_weights
-from mmaction.registry import MODELS
 
 #: The weights ``pretrained`` gives: the ones that are interpolated.
 ZERO_SHOT_PREFIX = 'backbone.'

@@ -27,8 +27,10 @@ import os.path as osp
 
 from mmengine.config import Config
 
-from bike_mm.datasets.preparation import (build_folder_dataset,
-                                          folder_dataset_configs)
+from bike_mm.datasets.preparation import (
+    build_folder_dataset,
+    folder_dataset_configs,
+)
 from bike_mm.engine.cli import run_tool
 
 # the zoo config each CLIP architecture starts from (configs/bike/)

@@ -19,8 +19,12 @@ import torch
 from mmengine.config import DictAction
 
 from bike_mm.apis import init_recognizer
-from bike_mm.deployment import (ClipScorer, OnnxRecognizer, category_inputs,
-                                export_onnx)
+from bike_mm.deployment import (
+    ClipScorer,
+    OnnxRecognizer,
+    category_inputs,
+    export_onnx,
+)
 from bike_mm.deployment.onnx_export import DEFAULT_OPSET
 from bike_mm.engine.cli import run_tool
 

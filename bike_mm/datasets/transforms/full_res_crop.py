@@ -3,9 +3,8 @@ three-crop."""
 from typing import Dict, List
 
 import numpy as np
-from mmcv.transforms import BaseTransform
-
 from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
 
 
 def crop_boxes(width: int, height: int, crop_size: int,

@@ -3,10 +3,10 @@ sentence (BIKE paper Sec. 2.2, Fig. 2b)."""
 from typing import Dict, Optional, Sequence
 
 import open_clip
+from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 from mmengine.logging import MMLogger
 
-from mmaction.registry import TRANSFORMS
 from ...attributes.attribute_file import AttributeFile
 
 

@@ -2,9 +2,8 @@
 from typing import Dict, Tuple
 
 import mmcv
-from mmcv.transforms import BaseTransform
-
 from mmaction.registry import TRANSFORMS
+from mmcv.transforms import BaseTransform
 
 
 def short_side_size(width: int, height: int,

@@ -5,10 +5,9 @@ from typing import Set
 
 import torch
 import torch.nn as nn
+from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIMIZERS
 from mmengine.logging import print_log
 from mmengine.optim import DefaultOptimWrapperConstructor, OptimWrapper
-
-from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS, OPTIMIZERS
 
 from ...utils.torch_compat import fused_kernel_available
 

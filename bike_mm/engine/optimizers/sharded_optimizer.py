@@ -1,8 +1,7 @@
 """ZeRO-1 optimizer whose checkpoints work with mmengine's Runner."""
+from mmaction.registry import OPTIMIZERS
 from mmengine.dist import is_main_process
 from mmengine.optim import ZeroRedundancyOptimizer
-
-from mmaction.registry import OPTIMIZERS
 
 
 @OPTIMIZERS.register_module()

@@ -2,7 +2,6 @@
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
-
 from mmaction.evaluation import AccMetric, mean_average_precision
 from mmaction.registry import METRICS
 

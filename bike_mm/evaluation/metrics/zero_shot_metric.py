@@ -3,9 +3,8 @@ A.3): full-classes and random class subsets ("half-classes")."""
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmengine.evaluator import BaseMetric
-
 from mmaction.registry import METRICS
+from mmengine.evaluator import BaseMetric
 
 from ...structures import gt_label, pred_score
 

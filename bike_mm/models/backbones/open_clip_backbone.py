@@ -2,9 +2,9 @@
 from typing import Optional
 
 import torch
+from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 
-from mmaction.registry import MODELS
 from .clip_text_tower import CLIPTextTower
 from .open_clip_factory import LOG_100, clip_arch_name, create_clip
 

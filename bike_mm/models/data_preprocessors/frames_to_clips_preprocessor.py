@@ -2,7 +2,6 @@
 from typing import Tuple
 
 import torch
-
 from mmaction.models import ActionDataPreprocessor
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList

@@ -4,9 +4,9 @@ from typing import Dict, Optional
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from mmengine.model import normal_init
 from mmaction.registry import MODELS
 from mmaction.utils import SampleList
+from mmengine.model import normal_init
 
 from ...structures import batch_labels, set_pred_score
 from ..utils.text_embeddings import TextEmbeddings

@@ -4,8 +4,8 @@ from typing import Callable, Optional, Sequence, Union
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-
 from mmaction.registry import MODELS
+
 from ..utils.gather import TORCH_COLLECTIVES, Collectives
 
 Features = Union[torch.Tensor, Sequence[torch.Tensor]]

@@ -10,9 +10,13 @@ from mmaction.utils import ConfigType, OptConfigType, SampleList
 from ...datasets.label_files import load_class_names
 from ...structures import batch_labels
 from ..backbones.cross_frame_open_clip import CrossFrameOpenCLIP
-from ..heads.text_conditioned_head import (ALL_CATEGORIES, FRAMES,
-                                           FRAMES_AND_PATCHES, SENTENCES,
-                                           TextConditionedHead)
+from ..heads.text_conditioned_head import (
+    ALL_CATEGORIES,
+    FRAMES,
+    FRAMES_AND_PATCHES,
+    SENTENCES,
+    TextConditionedHead,
+)
 from ..utils.category_bank import CategoryBank, CategorySource
 from ..utils.multi_label import sample_positive_classes
 from ..utils.text_embeddings import TextEmbeddings

@@ -24,6 +24,7 @@ import torch.nn as nn
 from ..backbones.clip_text_tower import text_tower_state
 from .text_embeddings import TextEmbeddings
 
+
 def _update(digest, tensor: torch.Tensor) -> None:
     tensor = tensor.detach().to('cpu').contiguous()
     digest.update(f'{tensor.dtype}{tuple(tensor.shape)}'.encode())

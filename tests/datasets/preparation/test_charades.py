@@ -6,10 +6,12 @@ import os
 import pytest
 
 from bike_mm.datasets.preparation import PreparationError
-from bike_mm.datasets.preparation.charades import (convert_charades,
-                                                   read_charades_csv,
-                                                   segment_level_lines,
-                                                   video_level_lines)
+from bike_mm.datasets.preparation.charades import (
+    convert_charades,
+    read_charades_csv,
+    segment_level_lines,
+    video_level_lines,
+)
 from tests.helpers import run_tool, tool_error
 
 HEADER = ('id,subject,scene,quality,relevance,verified,script,objects,'

@@ -2,10 +2,12 @@
 import numpy as np
 import pytest
 
-from bike_mm.datasets.preparation import (PreparationError,
-                                          build_folder_dataset,
-                                          scan_class_folders,
-                                          stratified_split)
+from bike_mm.datasets.preparation import (
+    PreparationError,
+    build_folder_dataset,
+    scan_class_folders,
+    stratified_split,
+)
 from bike_mm.datasets.preparation.folder_dataset import split_counts
 from bike_mm.demo.dataset import CLASSES, write_video
 

@@ -8,14 +8,16 @@ import os.path as osp
 import decord
 import numpy as np
 import pytest
+from mmaction.registry import DATASETS
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from mmaction.registry import DATASETS
-
-from bike_mm.datasets.preparation import (PreparationError, check_rawframes,
-                                          videos_to_rawframes)
+from bike_mm.datasets.preparation import (
+    PreparationError,
+    check_rawframes,
+    videos_to_rawframes,
+)
 from bike_mm.datasets.preparation.rawframes import frame_indices
 from bike_mm.structures import gt_label
 from tests.helpers import REPO_ROOT, demo_cfg_options, run_tool, tool_error

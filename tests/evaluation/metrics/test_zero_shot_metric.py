@@ -10,10 +10,11 @@ from mmengine.runner import Runner
 from bike_mm.analysis import format_report
 from bike_mm.evaluation import ZeroShotMetric
 from bike_mm.evaluation.metrics.zero_shot_metric import (
-    class_subset, subset_topk_predictions)
+    class_subset,
+    subset_topk_predictions,
+)
 from tests.evaluation.metrics.metric_inputs import evaluate
 from tests.helpers import REPO_ROOT, demo_cfg_options
-
 
 # ----------------------------------------------------------- zero-shot
 

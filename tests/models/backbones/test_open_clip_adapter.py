@@ -8,8 +8,12 @@ import torch
 from open_clip.transformer import VisionTransformer, text_global_pool
 
 from bike_mm.models.backbones.open_clip_adapter import (
-    encode_text_tokens, has_classic_text_tower, is_class_token_vit,
-    vision_pool, vision_tokens)
+    encode_text_tokens,
+    has_classic_text_tower,
+    is_class_token_vit,
+    vision_pool,
+    vision_tokens,
+)
 
 
 def tiny_clip():

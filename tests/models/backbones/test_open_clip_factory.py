@@ -1,8 +1,10 @@
 """create_clip: architecture by name, weights by tag or file."""
 import pytest
 
-from bike_mm.models.backbones.open_clip_factory import (clip_arch_name,
-                                                        create_clip)
+from bike_mm.models.backbones.open_clip_factory import (
+    clip_arch_name,
+    create_clip,
+)
 
 
 def test_builds_by_name_with_or_without_image_tower():

@@ -9,7 +9,6 @@ from bike_mm.models.utils import TextEmbeddings
 from bike_mm.structures import branch_scores, pred_score
 from tests.helpers import labelled_samples
 
-
 # two samples of 2 views each; 3 classes
 FUSION_VIDEO = torch.tensor([[[0.2, 0.1, 0.6], [0.0, 0.1, 0.4]],
                              [[0.5, 0.3, 0.2], [0.3, 0.3, 0.2]]])

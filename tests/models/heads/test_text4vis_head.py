@@ -11,8 +11,12 @@ from mmaction.registry import MODELS
 from mmengine.optim import build_optim_wrapper
 
 from bike_mm.structures import pred_score
-from tests.helpers import (REPO_ROOT, labelled_samples, tiny_bike_model,
-                           train_losses)
+from tests.helpers import (
+    REPO_ROOT,
+    labelled_samples,
+    tiny_bike_model,
+    train_losses,
+)
 
 DEMO = osp.join(REPO_ROOT, 'configs', 'demo', 'text4vis_tiny_demo.py')
 

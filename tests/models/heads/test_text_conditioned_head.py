@@ -6,8 +6,12 @@ import torch
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-from bike_mm.models.heads import (AttributesHead, Text4VisHead, VCSHead,
-                                  XCLIPHead)
+from bike_mm.models.heads import (
+    AttributesHead,
+    Text4VisHead,
+    VCSHead,
+    XCLIPHead,
+)
 from bike_mm.models.heads.text_conditioned_head import TextConditionedHead
 from bike_mm.models.utils import TextEmbeddings
 from bike_mm.structures import pred_score

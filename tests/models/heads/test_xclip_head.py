@@ -10,8 +10,12 @@ from mmaction.registry import MODELS
 from mmengine.config import Config
 
 from bike_mm.structures import gt_label, pred_score
-from tests.helpers import (REPO_ROOT, labelled_samples, tiny_bike_model,
-                           train_losses)
+from tests.helpers import (
+    REPO_ROOT,
+    labelled_samples,
+    tiny_bike_model,
+    train_losses,
+)
 
 DEMO = osp.join(REPO_ROOT, 'configs', 'demo', 'xclip_tiny_demo.py')
 

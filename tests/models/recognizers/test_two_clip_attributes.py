@@ -7,9 +7,9 @@ import os.path as osp
 import open_clip
 import pytest
 import torch
-from mmengine.config import Config
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
+from mmengine.config import Config
 
 from bike_mm.structures import branch_scores, pred_score, set_gt_label
 from tests.helpers import REPO_ROOT

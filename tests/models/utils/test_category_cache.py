@@ -5,9 +5,11 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
-from bike_mm.models.utils.category_cache import (cache_file,
-                                                 category_cache_key,
-                                                 load_or_encode)
+from bike_mm.models.utils.category_cache import (
+    cache_file,
+    category_cache_key,
+    load_or_encode,
+)
 from bike_mm.structures import pred_score
 from tests.helpers import labelled_samples, tiny_bike_model
 

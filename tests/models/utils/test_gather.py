@@ -12,8 +12,11 @@ from mmaction.structures import ActionDataSample
 from torch.nn.parallel import DistributedDataParallel
 
 import bike_mm  # noqa: F401  (registers the components)
-from bike_mm.models.utils.gather import (gather_batch, gather_sizes,
-                                         score_columns)
+from bike_mm.models.utils.gather import (
+    gather_batch,
+    gather_sizes,
+    score_columns,
+)
 from bike_mm.structures import set_gt_label
 from tests.helpers import leave_process_group
 
