@@ -70,12 +70,14 @@ MODES = ('replicated', 'sharded') + RANK_MODES
 def _profiled_peak(step) -> int:
     """Peak of live tensor bytes allocated while ``step`` runs."""
     from torch.profiler import ProfilerActivity, profile
+
+    from bike_mm.utils.torch_compat import profiler_event_start
     with profile(activities=[ProfilerActivity.CPU],
                  profile_memory=True) as prof:
         step()
     events = sorted((e for e in prof.profiler.kineto_results.events()
                      if e.name() == '[memory]'),
-                    key=lambda e: e.start_ns())
+                    key=profiler_event_start)
     live = peak = 0
     for event in events:
         live += event.nbytes()

@@ -28,7 +28,7 @@ from mmaction.structures import ActionDataSample
 
 from bike_mm.models.recognizers import BIKERecognizer
 from bike_mm.structures import set_gt_label
-from bike_mm.utils.torch_compat import OutOfMemoryError
+from bike_mm.utils.torch_compat import OutOfMemoryError, fused_kernel_available
 
 from .references import REFERENCES
 
@@ -146,6 +146,10 @@ def measure(case: Case, device: torch.device, num_classes: int = 400,
     # training
     model.train()
     model.cached_categories()
+    if case.fused and not fused_kernel_available(torch.optim.AdamW,
+                                                 device.type):
+        raise FeatureMissing(
+            f'this torch has no fused AdamW kernel for {device.type}')
     optimizer = torch.optim.AdamW(
         [p for p in model.parameters() if p.requires_grad], lr=1e-6,
         fused=case.fused)
@@ -190,6 +194,10 @@ def _release(device: torch.device) -> None:
         torch.cuda.empty_cache()
 
 
+class FeatureMissing(RuntimeError):
+    """A case asks for something this torch lacks on the device."""
+
+
 def run_cases(cases: List[Case], device: torch.device,
               budget_s: float = float('inf'), log: Callable = print,
               **kwargs) -> List[Result]:
@@ -198,8 +206,8 @@ def run_cases(cases: List[Case], device: torch.device,
     runs."""
     start = time.perf_counter()
     results = []
-    for case in cases:
-        if results and time.perf_counter() - start > budget_s:
+    for index, case in enumerate(cases):
+        if index and time.perf_counter() - start > budget_s:
             log(f'skipped (time budget of {budget_s:.0f} s spent): '
                 f'{case.arch} {case.frames}f {case.label}')
             continue
@@ -208,6 +216,9 @@ def run_cases(cases: List[Case], device: torch.device,
         except OutOfMemoryError:
             _release(device)
             log(f'out of memory: {case.arch} {case.frames}f {case.label}')
+            continue
+        except FeatureMissing as err:
+            log(f'skipped ({err}): {case.arch} {case.frames}f {case.label}')
             continue
         log(format_table(results[-1:], header=False))
     return results

@@ -52,6 +52,13 @@ class TorchFeatureMissing(ValueError):
     that the tools end with its one-line message)."""
 
 
+def profiler_event_start(event: Any) -> float:
+    """Start time of a profiler (kineto) event: ``start_ns()`` where torch
+    has it, else ``start_us()`` (torch < 2.2)."""
+    start_ns = getattr(event, 'start_ns', None)
+    return start_ns() if start_ns is not None else event.start_us() * 1e3
+
+
 def fully_shard_available() -> bool:
     """Whether torch has the FSDP2 ``fully_shard`` bike_mm's sharding uses:
     public, and taking ``ignored_params`` (frozen and 0-d parameters stay

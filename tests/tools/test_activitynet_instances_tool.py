@@ -28,5 +28,6 @@ def test_writes_segments_and_names_bad_labels(tmp_path):
     assert done.returncode != 0
     # one line naming file and video, no traceback
     assert done.stderr.strip().splitlines()[-1] == (
-        f"error: {ann}, video abc: unknown label 'Bowling'")
+        f"activitynet_instances.py: error: {ann}, video abc: unknown label "
+        "'Bowling'")
     assert 'Traceback' not in done.stderr

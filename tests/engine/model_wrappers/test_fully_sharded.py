@@ -389,6 +389,7 @@ def test_train_tool_on_a_torch_without_fully_shard_ends_in_one_line(
         'train.py', DEMO_CONFIG, '--launcher', 'pytorch', '--work-dir',
         tmp_path / 'work', '--cfg-options',
         'model_wrapper_cfg.type=FullyShardedModel',
+        'runner_type=ShardedRunner',
         *[f'{k}={v}' for k, v in demo_cfg_options(demo_data).items()],
         check=False, env=env)
     assert result.returncode == 1
