@@ -364,6 +364,8 @@ def format_table(stages: List[Stage], size: dict) -> str:
         note = stage.reason or ', '.join(
             f'{key} {value}' for key, value in fig.items()
             if not key.startswith(('train_', 'infer_')))
+        # a reason quoting a command's output stays on its table row
+        note = ' '.join(note.replace('|', '/').split())
         lines.append(
             f'| {stage.name} | {stage.status} | {_cell(stage.seconds)} | '
             f'{_cell(fig.get("train_vps"))} | '
