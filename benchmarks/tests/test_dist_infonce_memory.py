@@ -3,6 +3,13 @@ tables it prints, a sharded rank needing less than a replicated one, and
 real gloo ranks (with and without FSDP on the temporal transformer)."""
 import pytest
 
+from bike_mm.utils.torch_compat import fully_shard_available
+
+# the ranks-fsdp mode needs FSDP2; its one-line error on older torch is
+# tested in tests/engine/model_wrappers/test_fully_sharded.py
+needs_fully_shard = pytest.mark.skipif(
+    not fully_shard_available(), reason='ranks-fsdp needs fully_shard')
+
 pytestmark = pytest.mark.e2e
 
 
@@ -23,6 +30,7 @@ def test_sharded_rank_peak_is_below_replicated(run_benchmark):
     assert float(ratios[0][2].split('x')[0]) > 1
 
 
+@needs_fully_shard
 def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads(
         run_benchmark):
     result = run_benchmark('dist_infonce_memory.py', '--global-batch',
@@ -52,6 +60,7 @@ def test_real_ranks_match_the_simulated_rank_and_fsdp_shards_grads(
     assert 'replicated mean / ranks-fsdp mean' in result.stdout
 
 
+@needs_fully_shard
 def test_memory_options_are_measured_on_real_ranks(run_benchmark):
     result = run_benchmark('dist_infonce_memory.py', '--global-batch',
                            8, '--dim', 256, '--temporal-layers', 2,
