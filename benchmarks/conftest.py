@@ -12,7 +12,7 @@ from typing import Optional
 import pytest
 
 from tests.conftest import demo_data  # noqa: F401  (the shared fixture)
-from tests.helpers import REPO_ROOT, checkout_env
+from tests.helpers import checkout_env, run_process
 
 BENCHMARKS = Path(__file__).parent
 
@@ -36,10 +36,10 @@ def run_script(script: str,
         CompletedProcess: With ``returncode``, ``stdout`` and ``stderr``
         (text).
     """
-    result = subprocess.run(
+    # the tests' runner: on a timeout it kills the script and its ranks
+    result = run_process(
         [sys.executable, str(BENCHMARKS / script), *map(str, args)],
-        cwd=REPO_ROOT, env=checkout_env(**(env or {})), capture_output=True,
-        text=True, timeout=timeout)
+        timeout, checkout_env(**(env or {})))
     if check:
         assert result.returncode == 0, (result.stdout +
                                         result.stderr)[-3000:]
