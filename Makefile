@@ -87,7 +87,12 @@ env-user env-legacy: env-%:
 		-e build/$*-env/mmaction2-1.2.0
 	build/$*-env/venv/bin/python -m pip list --format=json \
 		> build/$*-env/before.json
-	build/$*-env/venv/bin/python -m pip install --quiet -e '.[tests]'
+	# as the README tells users: what is installed is a constraint, so pip
+	# picks versions of the new packages that fit it (or refuses)
+	build/$*-env/venv/bin/python -m pip list --format=freeze \
+		> build/$*-env/installed.txt
+	build/$*-env/venv/bin/python -m pip install --quiet \
+		-c build/$*-env/installed.txt -e '.[tests]'
 	build/$*-env/venv/bin/python -m pip list --format=json \
 		> build/$*-env/after.json
 	build/$*-env/venv/bin/python .ci/versions_kept.py \

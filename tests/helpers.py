@@ -2,6 +2,7 @@
 configs, and running a command-line tool of this checkout."""
 import os
 import os.path as osp
+import random
 import signal
 import socket
 import subprocess
@@ -19,6 +20,10 @@ from bike_mm.structures import set_gt_label
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEMO_CONFIG = osp.join(REPO_ROOT, 'configs', 'demo', 'bike_tiny_demo.py')
+# free_port's blocks: 1000 ports for each of up to 12 xdist workers, below
+# Linux's default ephemeral range (32768-60999)
+FREE_PORTS_START = 20000
+FREE_PORTS_PER_WORKER = 1000
 
 
 def mmaction_tools() -> str:
@@ -176,18 +181,23 @@ def leave_process_group() -> None:
 def free_port() -> int:
     """A free TCP port on the loopback interface, for a distributed run.
 
-    Under pytest-xdist each worker takes only ports that are its index
-    modulo the number of workers, so two workers never pick the same port
-    between one's probe and its run binding it.
+    Each pytest-xdist worker probes its own block of ports, below the
+    kernel's usual ephemeral range (where ``bind(0)`` and ``connect()``
+    take theirs), so two workers never pick the same port between one's
+    probe and its run binding it. Random order: a port a test has just
+    released may still be lingering in TIME_WAIT.
     """
     worker = int(os.environ.get('PYTEST_XDIST_WORKER', 'gw0')[2:])
-    workers = int(os.environ.get('PYTEST_XDIST_WORKER_COUNT', '1'))
-    while True:
+    first = FREE_PORTS_START + worker * FREE_PORTS_PER_WORKER
+    block = range(first, first + FREE_PORTS_PER_WORKER)
+    for port in random.sample(block, len(block)):
         with socket.socket() as sock:
-            sock.bind(('127.0.0.1', 0))
-            port = sock.getsockname()[1]
-        if port % workers == worker:
-            return port
+            try:
+                sock.bind(('127.0.0.1', port))
+            except OSError:
+                continue  # in use
+        return port
+    raise RuntimeError(f'no free port in {first}-{block[-1]}')
 
 
 def labelled_samples(labels) -> list:

@@ -1,13 +1,20 @@
 """The test helpers that keep parallel runs apart and leave no process
 behind (tests/helpers.py)."""
 import os
+import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
-from tests.helpers import free_port, run_process
+from tests import helpers
+from tests.helpers import (
+    FREE_PORTS_PER_WORKER,
+    FREE_PORTS_START,
+    free_port,
+    run_process,
+)
 
 
 def running(pid: int) -> bool:
@@ -34,7 +41,28 @@ def test_timeout_kills_the_process_and_what_it_started(tmp_path):
 
 
 def test_xdist_workers_take_distinct_ports(monkeypatch):
-    monkeypatch.setenv('PYTEST_XDIST_WORKER_COUNT', '3')
+    blocks = []
     for worker in range(3):
         monkeypatch.setenv('PYTEST_XDIST_WORKER', f'gw{worker}')
-        assert all(free_port() % 3 == worker for _ in range(5))
+        blocks.append({free_port() // FREE_PORTS_PER_WORKER
+                       for _ in range(20)})
+    assert all(len(block) == 1 for block in blocks)
+    assert len(set.union(*blocks)) == 3
+
+
+def test_a_port_in_use_is_not_given(monkeypatch):
+    """Not even where every port of the block but one is taken (the
+    kernel's own choice, bind(0), keeps to one parity of ports: a worker
+    that waited for the other parity once waited forever)."""
+    monkeypatch.setenv('PYTEST_XDIST_WORKER', 'gw11')
+    monkeypatch.setattr(helpers, 'FREE_PORTS_PER_WORKER', 8)
+    first = FREE_PORTS_START + 11 * 8
+    taken = []
+    try:
+        for port in range(first, first + 7):
+            taken.append(socket.socket())
+            taken[-1].bind(('127.0.0.1', port))
+        assert {free_port() for _ in range(10)} == {first + 7}
+    finally:
+        for sock in taken:
+            sock.close()
