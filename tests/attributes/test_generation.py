@@ -142,9 +142,6 @@ def test_undecodable_video_is_listed_and_run_completes(few_videos, tmp_path):
 
 
 @pytest.mark.e2e
-# three tool runs, two of them two-process: 600 s ran out at load 8 on 2
-# cores
-@pytest.mark.timeout(1500)
 def test_two_process_generation_equals_one_process(few_videos, tmp_path):
     """The command line under torchrun: two shards merged by rank 0."""
     ann, prefix, lexicon = few_videos

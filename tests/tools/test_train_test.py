@@ -31,7 +31,7 @@ def cli_options(demo_dir, **extra):
 def test_interrupted_training_resumes(demo_data, tmp_path):
     work_dir = str(tmp_path / 'work')
     args = [DEMO_CONFIG, '--work-dir', work_dir,
-            *cli_options(demo_data, **{'train_cfg.max_epochs': 6,
+            *cli_options(demo_data, **{'train_cfg.max_epochs': 3,
                                        'train_cfg.val_interval': 10})]
     # interrupt the run hard as soon as it has written a checkpoint
     proc = subprocess.Popen(
@@ -46,19 +46,19 @@ def test_interrupted_training_resumes(demo_data, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     interrupted_at = int(re.search(r'epoch_(\d+)\.pth', open(last).read())[1])
-    assert interrupted_at < 6
+    assert interrupted_at < 3
 
     result = run_tool('train.py', *args, '--resume')
     log = result.stdout + result.stderr
     assert f'resumed epoch: {interrupted_at}, iter: {16 * interrupted_at}' \
         in log
-    assert osp.exists(osp.join(work_dir, 'epoch_6.pth'))
+    assert osp.exists(osp.join(work_dir, 'epoch_3.pth'))
     # checkpoints load through bike_mm's allow-list
-    ckpt = load_checkpoint_file(osp.join(work_dir, 'epoch_6.pth'))
-    assert ckpt['meta']['epoch'] == 6
+    ckpt = load_checkpoint_file(osp.join(work_dir, 'epoch_3.pth'))
+    assert ckpt['meta']['epoch'] == 3
 
     dump = tmp_path / 'results.pkl'
-    test = run_tool('test.py', DEMO_CONFIG, osp.join(work_dir, 'epoch_6.pth'),
+    test = run_tool('test.py', DEMO_CONFIG, osp.join(work_dir, 'epoch_3.pth'),
                     '--work-dir', tmp_path / 'test', '--dump', dump,
                     *cli_options(demo_data))
     last_line = test.stdout.strip().splitlines()[-1]
@@ -73,7 +73,7 @@ def test_interrupted_training_resumes(demo_data, tmp_path):
 
     # a checkpoint that does not match the config is an error naming keys
     mismatch = run_tool(
-        'test.py', DEMO_CONFIG, osp.join(work_dir, 'epoch_6.pth'),
+        'test.py', DEMO_CONFIG, osp.join(work_dir, 'epoch_3.pth'),
         '--work-dir', tmp_path / 'test2',
         *cli_options(demo_data, **{'model.cls_head.temporal_layers': 2}),
         check=False)

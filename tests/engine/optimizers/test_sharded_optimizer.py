@@ -72,9 +72,6 @@ def test_state_is_sharded_and_the_update_is_adamw(tmp_path):
 
 
 @pytest.mark.e2e
-# three tool runs, two of them two-process: 600 s ran out at load 8 on 2
-# cores
-@pytest.mark.timeout(1500)
 def test_dist_train_saves_and_resumes_sharded_state(demo_data, tmp_path):
     options = dict(
         demo_cfg_options(demo_data), **{
