@@ -10,12 +10,12 @@ The config's model is built with random weights (``pretrained=None``) on
 does the same with a checkpoint); both backends score the same random clips
 ``[batch, T, 3, H, W]`` with ``--threads`` intra-op threads (default: every
 core), PyTorch under ``inference_mode``, onnxruntime with every graph
-optimisation, both fp32. The int8 model is onnxruntime's
-``quantize_dynamic`` of the fp32 one (weights of MatMul/Gemm int8). Prints
-clips/s, the speed-up and the largest absolute difference of the logits.
-With a trained demo checkpoint, the top-1 accuracy of the fp32 and int8
-models on that split of the demo data (decoded by the config's test
-pipeline) is printed too.
+optimisation, both fp32. The int8 model is ``quantize_onnx`` of the fp32
+one (onnxruntime's ``quantize_dynamic``: MatMul/Gemm weights int8, as
+``export_onnx.py --int8`` writes it). Prints clips/s, the speed-up and
+the largest absolute difference of the logits. With a trained demo
+checkpoint, the top-1 accuracy of the fp32 and int8 models on that split of
+the demo data (decoded by the config's test pipeline) is printed too.
 """
 import argparse
 import os
@@ -33,8 +33,12 @@ from mmengine.registry import init_default_scope
 
 import bike_mm  # noqa: F401  (registers the components)
 from bike_mm.apis import init_recognizer, pack_video
-from bike_mm.deployment import ClipScorer, OnnxRecognizer, export_onnx
-from bike_mm.deployment.onnx_export import require
+from bike_mm.deployment import (
+    ClipScorer,
+    OnnxRecognizer,
+    export_onnx,
+    quantize_onnx,
+)
 from bike_mm.engine.cli import run_tool
 
 DEFAULT_CONFIG = osp.join('configs', 'bike',
@@ -67,12 +71,6 @@ def clips_per_second(run: Callable[[], object], clips: int,
     return clips / float(np.median(times))
 
 
-def quantize(fp32_file: str, int8_file: str) -> None:
-    require('onnxruntime')
-    from onnxruntime.quantization import QuantType, quantize_dynamic
-    quantize_dynamic(fp32_file, int8_file, weight_type=QuantType.QInt8)
-
-
 def random_model(config: str, classes: int) -> torch.nn.Module:
     cfg = Config.fromfile(config)
     cfg.model.class_names = [f'action number {i}' for i in range(classes)]
@@ -91,7 +89,7 @@ def throughput(args: argparse.Namespace, work: str) -> None:
     meta = export_onnx(model, fp32)
     print(f'export: {time.perf_counter() - start:.0f} s; '
           f'{osp.getsize(fp32) / 2**20:.0f} MiB')
-    quantize(fp32, int8)
+    quantize_onnx(fp32, int8)
     frames = torch.rand(args.batch, meta['num_frames'], 3,
                         *meta['image_size']) * 255
     torch.set_num_threads(args.threads)
@@ -122,7 +120,7 @@ def demo_accuracy(args: argparse.Namespace, work: str) -> None:
     fp32 = osp.join(work, 'demo.onnx')
     int8 = osp.join(work, 'demo_int8.onnx')
     export_onnx(model, fp32)
-    quantize(fp32, int8)
+    quantize_onnx(fp32, int8)
     dataset = model.cfg[f'{args.demo_split}_dataloader'].dataset
     videos: List[Tuple[str, int]] = []
     with open(dataset.ann_file) as f:

@@ -33,16 +33,27 @@ def exported(demo_data, tmp_path_factory):
     model = MODELS.build(Config.fromfile(config).model)
     checkpoint = str(root / 'demo.pth')
     torch.save(dict(meta=dict(), state_dict=model.state_dict()), checkpoint)
-    outputs = {}
-    for name, extra in (('fixed', ()), ('open', ('--open-vocabulary', ))):
-        out = str(root / f'{name}.onnx')
+    outputs = {name: str(root / f'{name}.onnx')
+               for name in ('fixed', 'int8', 'open')}
+    for name, extra in (('fixed', ('--int8', outputs['int8'])),
+                        ('open', ('--open-vocabulary', ))):
+        out = outputs[name]
         result = run_tool('deployment/export_onnx.py', config, checkpoint,
                           '--out', out, *extra)
         assert f'Wrote {out}: frames [B, 8, 3, 64, 64] -> logits' in \
             result.stdout
-        diff = float(result.stdout.strip().splitlines()[-1].split()[-1])
-        assert diff <= 1e-4
-        outputs[name] = out
+        diffs = {
+            line.split()[-2].rstrip(':'): float(line.split()[-1])
+            for line in result.stdout.splitlines()
+            if line.startswith('max |onnxruntime - pytorch|')
+        }
+        assert diffs.pop(out) <= 1e-4
+        if name == 'fixed':
+            assert f'Wrote {outputs["int8"]}: its int8 dynamic ' \
+                'quantisation' in result.stdout
+            # int8 weights: close to PyTorch, not within fp32's 1e-4
+            assert 0 < diffs.pop(outputs['int8']) < 0.5
+        assert not diffs
     return config, checkpoint, outputs
 
 

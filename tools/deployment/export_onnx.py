@@ -2,7 +2,7 @@
 
     python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx
         [--open-vocabulary] [--labels FILE] [--frames T] [--opset 17]
-        [--cfg-options k=v ...]
+        [--int8 model_int8.onnx] [--cfg-options k=v ...]
 
 The model takes ``frames [B, T, 3, H, W]``: float RGB in [0, 255], as the
 test pipeline packs them (normalisation is part of the graph), B dynamic,
@@ -11,8 +11,12 @@ built in, or are inputs with ``--open-vocabulary``. Run it with
 ``tools/infer.py CONFIG CHECKPOINT VIDEO --backend onnxruntime --onnx
 model.onnx``. After writing, the model is checked against PyTorch on random
 frames (printed: the largest absolute difference of the logits).
+``--int8 FILE`` also writes its int8 dynamic quantisation (MatMul/Gemm
+weights in int8: on a CPU faster than fp32 for ViT models, BENCHMARKS.md),
+checked the same way.
 """
 import argparse
+import os.path as osp
 
 import numpy as np
 import torch
@@ -24,6 +28,7 @@ from bike_mm.deployment import (
     OnnxRecognizer,
     category_inputs,
     export_onnx,
+    quantize_onnx,
 )
 from bike_mm.deployment.onnx_export import DEFAULT_OPSET
 from bike_mm.engine.cli import run_tool
@@ -45,6 +50,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--opset', type=int, default=DEFAULT_OPSET, help='ONNX opset')
     parser.add_argument(
+        '--int8',
+        metavar='FILE',
+        help='also write the int8 dynamic quantisation of the model here')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -52,6 +61,9 @@ def parse_args() -> argparse.Namespace:
     args = parser.parse_args()
     if args.frames is not None and args.frames < 1:
         parser.error('--frames must be at least 1')
+    if args.int8 is not None and osp.abspath(args.int8) == osp.abspath(
+            args.out):
+        parser.error('--int8 needs a file other than --out')
     return args
 
 
@@ -72,9 +84,13 @@ def main() -> None:
     with torch.no_grad():
         expected = ClipScorer(model, args.open_vocabulary)(
             frames, *(torch.from_numpy(c) for c in categories or ()))
-    logits = OnnxRecognizer(args.out).logits(frames.numpy(), categories)
-    print('max |onnxruntime - pytorch| of the logits: '
-          f'{np.abs(logits - expected.numpy()).max():.2e}')
+    if args.int8 is not None:
+        quantize_onnx(args.out, args.int8)
+        print(f'Wrote {args.int8}: its int8 dynamic quantisation')
+    for model_file in filter(None, (args.out, args.int8)):
+        logits = OnnxRecognizer(model_file).logits(frames.numpy(), categories)
+        print(f'max |onnxruntime - pytorch| of the logits of {model_file}: '
+              f'{np.abs(logits - expected.numpy()).max():.2e}')
 
 
 if __name__ == '__main__':
